@@ -1,0 +1,64 @@
+"""Who is calling: auth_token, access_token, Bearer or HTTP Basic (Beebole style)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+
+from brickroad.errors import Forbidden, Unauthorized
+from brickroad.services import tokens
+from brickroad.services.context import Context
+from brickroad.services.models import User
+
+BAD_AUTH_TOKEN = "No such auth_token found. (Did you mix up auth_token and access_token?)"
+BAD_ACCESS_TOKEN = "No such access_token found. (Did you mix up auth_token and access_token?)"
+NO_TOKEN = "No auth_token or access_token given: pass one as a parameter, a Bearer header or HTTP Basic."
+API_DISABLED = "API calls are disabled for this account. Enable them under Account settings, Apps & API."
+
+
+def _basic_credentials(header: str) -> list[str]:
+    try:
+        decoded = base64.b64decode(header.split(" ", 1)[1].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, IndexError):
+        return []
+    user, _, password = decoded.partition(":")
+    return [c for c in (user, password) if c]
+
+
+def _from_header(ctx: Context, header: str) -> User:
+    scheme = header.split(" ", 1)[0].lower()
+    if scheme == "bearer":
+        token = header[7:].strip()
+        user = tokens.user_for_access_token(ctx, token) or tokens.user_for_token(ctx, token)
+        if user is None:
+            raise Unauthorized("access_token", "bad_token", BAD_ACCESS_TOKEN)
+        return user
+    if scheme == "basic":
+        for candidate in _basic_credentials(header):
+            user = tokens.user_for_token(ctx, candidate) or tokens.user_for_access_token(ctx, candidate)
+            if user is not None:
+                return user
+        raise Unauthorized("auth_token", "bad_token", BAD_AUTH_TOKEN)
+    raise Unauthorized("token", "no_token", NO_TOKEN)
+
+
+def authenticate(ctx: Context, params: dict[str, object], headers: Mapping[str, str]) -> User:
+    """Resolve the caller; credential params are removed so services never see them."""
+    auth_token = params.pop("auth_token", None)
+    access_token = params.pop("access_token", None)
+    if auth_token is not None:
+        user = tokens.user_for_token(ctx, str(auth_token))
+        if user is None:
+            raise Unauthorized("auth_token", "bad_token", BAD_AUTH_TOKEN)
+    elif access_token is not None:
+        user = tokens.user_for_access_token(ctx, str(access_token))
+        if user is None:
+            raise Unauthorized("access_token", "bad_token", BAD_ACCESS_TOKEN)
+    elif header := headers.get("authorization"):
+        user = _from_header(ctx, header)
+    else:
+        raise Unauthorized("token", "no_token", NO_TOKEN)
+    if not user.api_enabled:
+        raise Forbidden(API_DISABLED)
+    return user

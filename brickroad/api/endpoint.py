@@ -1,0 +1,73 @@
+"""The one place where an HTTP request becomes a service call and a result becomes JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
+
+from brickroad.api import auth
+from brickroad.api.params import Params, merge, parse_body, parse_query
+from brickroad.api.responses import JSON
+from brickroad.errors import Forbidden, NotFound
+from brickroad.services import accounts
+from brickroad.services.context import Context
+from brickroad.services.models import User
+
+
+@dataclass
+class ApiRequest:
+    ctx: Context
+    method: str
+    path: dict[str, str]
+    params: Params
+    headers: Headers
+    user: User = field(init=False)
+
+    def owner(self, username: str) -> User:
+        """The user named in the path, who must be the caller (`me` is the caller)."""
+        if username == "me" or username.lower() == self.user.username.lower():
+            return self.user
+        accounts.get_user(self.ctx, username)  # unknown users are 404, not 403
+        raise Forbidden("You can only access your own data with this token.")
+
+
+Handler = Callable[[ApiRequest], Any]
+
+
+async def read_params(request: Request) -> Params:
+    body = await request.body() if request.method not in ("GET", "HEAD") else b""
+    content_type = request.headers.get("content-type", "")
+    if body and content_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
+        form = await request.form()
+        body_params = {k: v for k, v in form.multi_items() if isinstance(v, str) and v not in ("", "null")}
+    else:
+        body_params = parse_body(content_type, body)
+    return merge(parse_query(request.scope.get("query_string", b"")), body_params)
+
+
+def api_endpoint(handler: Handler, authenticated: bool = True) -> Callable[[Request], Any]:
+    """Wrap a sync handler: parse async, then authenticate and run it in a worker thread."""
+
+    async def endpoint(request: Request) -> Response:
+        ctx: Context = request.app.state.ctx
+        req = ApiRequest(ctx, request.method, dict(request.path_params), await read_params(request), request.headers)
+
+        def run() -> Any:
+            if authenticated:
+                req.user = auth.authenticate(ctx, req.params, req.headers)
+            return handler(req)
+
+        result = await run_in_threadpool(run)
+        return result if isinstance(result, Response) else JSON(result)
+
+    return endpoint
+
+
+def not_found(_req: ApiRequest) -> Any:
+    raise NotFound()

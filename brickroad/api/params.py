@@ -1,0 +1,120 @@
+"""Request parameters merged the way Beeminder clients send them: query, form or JSON body."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+
+from brickroad.errors import BadRequest, Invalid, NotAcceptable
+
+Params = dict[str, Any]
+
+_TRUE = frozenset({"true", "True", "TRUE", "1", "yes", "on"})
+_FALSE = frozenset({"false", "False", "FALSE", "0", "no", "off"})
+
+
+def _absent(value: Any) -> bool:
+    return value is None or value == "" or value == "null"
+
+
+def _collect(pairs: Iterable[tuple[str, Any]]) -> Params:
+    """Pairs to a dict; Rails-style `key[]` repeats become a list under `key`."""
+    out: Params = {}
+    for key, value in pairs:
+        if key.endswith("[]"):
+            out.setdefault(key[:-2], [])
+            if isinstance(out[key[:-2]], list) and not _absent(value):
+                out[key[:-2]].append(value)
+        elif not _absent(value):
+            out[key] = value
+    return out
+
+
+def parse_query(raw: bytes) -> Params:
+    try:
+        return _collect(parse_qsl(raw.decode("latin-1"), keep_blank_values=True, errors="strict"))
+    except UnicodeDecodeError:
+        raise BadRequest("The query string is not valid UTF-8") from None
+
+
+def parse_body(content_type: str, body: bytes) -> Params:
+    if not body.strip():
+        return {}
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        try:
+            doc = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise BadRequest(f"Malformed JSON body: {exc}") from None
+        if not isinstance(doc, dict):
+            raise BadRequest("The JSON body must be an object of parameters")
+        return {k: v for k, v in doc.items() if not _absent(v)}
+    if media in ("application/x-www-form-urlencoded", ""):
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("The request body is not valid UTF-8") from None
+        try:
+            return _collect(parse_qsl(text, keep_blank_values=True, errors="strict"))
+        except UnicodeDecodeError:
+            raise BadRequest("The request body is not valid UTF-8") from None
+    raise NotAcceptable(
+        f"Unsupported Content-Type '{media}': send application/json, "
+        "application/x-www-form-urlencoded or multipart/form-data"
+    )
+
+
+def merge(query: Params, body: Params) -> Params:
+    """The body wins where both carry a parameter."""
+    return {**query, **body}
+
+
+def as_bool(value: Any, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+    raise Invalid(field, "must be true or false")
+
+
+def get_bool(params: Params, field: str, default: bool = False) -> bool:
+    return as_bool(params[field], field) if field in params else default
+
+
+def as_int(value: Any, field: str) -> int:
+    if isinstance(value, bool):
+        raise Invalid(field, "is not an integer")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+        try:
+            f = float(value)
+        except ValueError:
+            f = float("nan")
+        if f.is_integer():
+            return int(f)
+    raise Invalid(field, "is not an integer")
+
+
+def as_json_value(value: Any, field: str) -> Any:
+    """Arrays and objects arrive as real JSON or as a JSON string in a form field."""
+    if isinstance(value, str):
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
+            raise Invalid(field, "is not valid JSON") from None
+    return value

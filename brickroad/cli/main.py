@@ -1,0 +1,114 @@
+"""The `brickroad` command: serve, migrate, user admin and the road engine tools."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import typer
+
+from brickroad.config import load_settings
+from brickroad.errors import BrickroadError
+from brickroad.services import accounts, tokens
+from brickroad.services.context import Context
+from brickroad.store.migrate import upgrade
+
+app = typer.Typer(help="brickroad: a Beeminder-compatible commitment service.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+try:  # the road engine's tools live in their own module
+    from brickroad.cli.road import app as road_app
+
+    app.add_typer(road_app, name="road", help="Run the road engine on a goal file.")
+except ImportError:  # pragma: no cover - only while the engine is being built
+    pass
+
+
+def _context() -> Context:
+    ctx = Context.create(load_settings())
+    upgrade(ctx.db)
+    return ctx
+
+
+def _fail(exc: BrickroadError) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    ctx = Context.create(load_settings())
+    upgrade(ctx.db)
+    typer.echo(f"database is up to date ({ctx.db.dialect})")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8080, help="TCP port."),
+    workers: int = typer.Option(1, help="Worker processes (use PostgreSQL for more than one)."),
+) -> None:
+    """Run the API (and, as they land, the web UI and sweeper) in one process."""
+    import uvicorn
+
+    from brickroad.api.app import create_app
+
+    ctx = _context()
+    if accounts.user_count(ctx) == 0:
+        name = ctx.settings.first_user
+        user = accounts.create_user(ctx, name, is_admin=True)
+        typer.echo(f"Created the first user '{name}'. Its auth token (shown once; `brickroad user token {name}` shows it again):")
+        typer.echo(tokens.current_token(ctx, user))
+    typer.echo(f"brickroad serving on http://{host}:{port} ({ctx.db.dialect})")
+    sys.stdout.flush()
+    uvicorn.run(create_app(ctx), host=host, port=port, log_level="warning", access_log=False)
+
+
+@user_app.command("create")
+def user_create(
+    name: str,
+    timezone: str = typer.Option("America/New_York", "--timezone", help="IANA timezone."),
+    password: Optional[str] = typer.Option(None, "--password", help="Password for the web UI."),
+    email: Optional[str] = typer.Option(None, "--email"),
+    admin: bool = typer.Option(False, "--admin", help="Make the user an administrator."),
+) -> None:
+    """Create a user; prints the auth token on the last line."""
+    ctx = _context()
+    try:
+        user = accounts.create_user(ctx, name, timezone=timezone, password=password, email=email, is_admin=admin)
+    except BrickroadError as exc:
+        _fail(exc)
+    typer.echo(f"created user {user.username} ({user.timezone})")
+    typer.echo(tokens.current_token(ctx, user))
+
+
+@user_app.command("token")
+def user_token(
+    name: str,
+    rotate: bool = typer.Option(False, "--rotate", help="Issue a new token; the old one stops working."),
+) -> None:
+    """Print a user's auth token (last line), optionally rotating it."""
+    ctx = _context()
+    try:
+        user = accounts.get_user(ctx, name)
+    except BrickroadError:
+        typer.echo(f"error: no user named {name}", err=True)
+        raise typer.Exit(1)
+    typer.echo(tokens.rotate(ctx, user) if rotate else tokens.current_token(ctx, user))
+
+
+@user_app.command("api")
+def user_api(name: str, enabled: bool = typer.Argument(..., help="true to enable API calls, false to disable.")) -> None:
+    """Enable or disable API calls for a user (Beebole's switch)."""
+    ctx = _context()
+    try:
+        accounts.set_api_enabled(ctx, accounts.get_user(ctx, name), enabled)
+    except BrickroadError as exc:
+        _fail(exc)
+    typer.echo(f"API calls {'enabled' if enabled else 'disabled'} for {name}")
+
+
+if __name__ == "__main__":
+    app()

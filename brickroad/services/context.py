@@ -1,0 +1,20 @@
+"""What every service call needs: the database, the clock and the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from brickroad.clock import Clock, SystemClock
+from brickroad.config import Settings
+from brickroad.store.db import Database
+
+
+@dataclass
+class Context:
+    db: Database
+    settings: Settings
+    clock: Clock
+
+    @classmethod
+    def create(cls, settings: Settings, clock: Clock | None = None) -> "Context":
+        return cls(db=Database(settings.database_url), settings=settings, clock=clock or SystemClock())

@@ -1,0 +1,71 @@
+"""Personal auth tokens: derived from the server secret and a per-user version, stored only as a hash.
+
+Deriving (rather than storing) the token lets the settings page show it again,
+while the database alone never reveals it. Bumping the version rotates it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from brickroad.services.context import Context
+from brickroad.services.models import User
+from brickroad.store import users as user_rows
+
+_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+TOKEN_LENGTH = 20
+
+
+def derive_token(secret: bytes, user_pk: int, version: int) -> str:
+    digest = hmac.new(secret, f"auth_token:{user_pk}:{version}".encode(), hashlib.sha256).digest()
+    n = int.from_bytes(digest, "big")
+    chars = []
+    for _ in range(TOKEN_LENGTH):
+        n, r = divmod(n, len(_ALPHABET))
+        chars.append(_ALPHABET[r])
+    return "".join(chars)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def current_token(ctx: Context, user: User) -> str:
+    """The user's token; re-stores its hash if the secret changed since it was issued."""
+    token = derive_token(ctx.settings.secret, user.pk, user.token_version)
+    with ctx.db.write() as conn:
+        row = user_rows.by_id(conn, user.pk)
+        if row is not None and row["token_hash"] != token_hash(token):
+            user_rows.update_user(conn, user.pk, token_hash=token_hash(token))
+    return token
+
+
+def rotate(ctx: Context, user: User) -> str:
+    """"Get a new token": the old one stops working in the same transaction."""
+    with ctx.db.write() as conn:
+        row = user_rows.by_id(conn, user.pk)
+        assert row is not None
+        version = row["token_version"] + 1
+        token = derive_token(ctx.settings.secret, user.pk, version)
+        user_rows.update_user(
+            conn, user.pk, token_version=version, token_hash=token_hash(token), updated_at=ctx.clock.now()
+        )
+    return token
+
+
+def user_for_token(ctx: Context, token: str) -> User | None:
+    if not token or len(token) > 256:
+        return None
+    with ctx.db.read() as conn:
+        row = user_rows.by_token_hash(conn, token_hash(token))
+    return User.from_row(row) if row is not None else None
+
+
+def user_for_access_token(ctx: Context, token: str) -> User | None:
+    """The user an OAuth access token acts for, unless it was revoked."""
+    if not token or len(token) > 256:
+        return None
+    with ctx.db.read() as conn:
+        row = user_rows.by_access_token_hash(conn, token_hash(token))
+    return User.from_row(row) if row is not None else None

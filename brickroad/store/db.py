@@ -1,0 +1,81 @@
+"""Engine setup for SQLite (embedded default) and PostgreSQL, with explicit read/write transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control away from pysqlite so we can choose
+        # BEGIN IMMEDIATE for writes: concurrent writers then queue on the
+        # busy timeout instead of failing with "database is locked" mid-way.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One engine per process; `read()` and `write()` each run one transaction."""
+
+    def __init__(self, url: str, echo: bool = False) -> None:
+        self.url = url
+        if url.startswith("sqlite"):
+            self.dialect = "sqlite"
+            self.engine = create_engine(
+                url,
+                echo=echo,
+                connect_args={"check_same_thread": False, "timeout": 30},
+                pool_size=8,
+                max_overflow=16,
+            )
+            _configure_sqlite(self.engine)
+            self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        elif url.startswith("postgresql"):
+            self.dialect = "postgresql"
+            self.engine = create_engine(url, echo=echo, pool_size=8, max_overflow=16, pool_pre_ping=True)
+            self._writer = self.engine
+        else:
+            raise ValueError(f"unsupported database URL: {url.split(':', 1)[0]}")
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self._writer.connect() as conn, conn.begin():
+            yield conn
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def admin_engine(url: str) -> Engine:
+    """An autocommit engine for CREATE/DROP DATABASE (tests, setup scripts)."""
+    return create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)

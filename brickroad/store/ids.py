@@ -1,0 +1,22 @@
+"""Public ids: Beeminder exposes 24-hex-digit strings; we keep integer keys and format them."""
+
+from __future__ import annotations
+
+from brickroad.errors import NotFound
+
+
+def public_id(pk: int) -> str:
+    return format(pk, "024x")
+
+
+def parse_id(value: str) -> int:
+    """Integer key for a public id; anything that isn't one simply names nothing."""
+    if not value or len(value) > 24:
+        raise NotFound()
+    try:
+        pk = int(value, 16)
+    except ValueError:
+        raise NotFound() from None
+    if pk <= 0 or pk >= 2**63:
+        raise NotFound()
+    return pk

@@ -1,0 +1,45 @@
+"""Queries on the users table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
+
+from brickroad.store.tables import access_tokens, users
+
+
+
+def insert_user(conn: Connection, **values: Any) -> int:
+    return int(conn.execute(insert(users).values(**values).returning(users.c.id)).scalar_one())
+
+
+def by_id(conn: Connection, user_id: int) -> RowMapping | None:
+    return conn.execute(select(users).where(users.c.id == user_id)).mappings().first()
+
+
+def by_username(conn: Connection, username: str) -> RowMapping | None:
+    # Usernames are unique case-insensitively, as on Beeminder.
+    stmt = select(users).where(func.lower(users.c.username) == username.lower())
+    return conn.execute(stmt).mappings().first()
+
+
+def by_token_hash(conn: Connection, token_hash: str) -> RowMapping | None:
+    return conn.execute(select(users).where(users.c.token_hash == token_hash)).mappings().first()
+
+
+def count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
+
+
+def update_user(conn: Connection, user_id: int, **values: Any) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(**values))
+
+
+def by_access_token_hash(conn: Connection, token_hash: str) -> RowMapping | None:
+    stmt = (
+        select(users)
+        .join(access_tokens, access_tokens.c.user_id == users.c.id)
+        .where(access_tokens.c.token_hash == token_hash, access_tokens.c.revoked_at.is_(None))
+    )
+    return conn.execute(stmt).mappings().first()
