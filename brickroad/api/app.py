@@ -37,6 +37,7 @@ def api_route(path: str, handler: Handler, methods: Sequence[str] = ("GET",), **
 def v1_routes() -> list[BaseRoute]:
     return [
         api_route("/users/{username}", users.get_user),
+        api_route("/users/{username}", users.update_user, methods=["PUT"]),
         api_route("/me", users.get_user),
     ]
 

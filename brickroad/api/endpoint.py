@@ -41,7 +41,7 @@ Handler = Callable[[ApiRequest], Any]
 
 
 async def read_params(request: Request) -> Params:
-    body = await request.body() if request.method not in ("GET", "HEAD") else b""
+    body = await request.body()
     content_type = request.headers.get("content-type", "")
     if body and content_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
         form = await request.form()

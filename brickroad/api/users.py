@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from brickroad.api.endpoint import ApiRequest
+from brickroad.api.params import as_int
+from brickroad.services import accounts
 from brickroad.services.models import User
 from brickroad.store.ids import public_id
 
@@ -34,4 +36,15 @@ def user_json(user: User, goals: list[Any]) -> dict[str, Any]:
 
 def get_user(req: ApiRequest) -> dict[str, Any]:
     user = req.owner(req.path.get("username", "me"))
+    return user_json(user, [])
+
+
+def update_user(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path.get("username", "me"))
+    p = req.params
+    ints = {
+        k: as_int(p[k], k) for k in ("default_leadtime", "default_alertstart", "default_deadline") if k in p
+    }
+    tz = p.get("timezone")
+    user = accounts.update_settings(req.ctx, user, timezone=str(tz) if tz is not None else None, **ints)
     return user_json(user, [])

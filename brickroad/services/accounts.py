@@ -130,3 +130,47 @@ def set_password(ctx: Context, user: User, password: str) -> None:
 def set_api_enabled(ctx: Context, user: User, enabled: bool) -> None:
     with ctx.db.write() as conn:
         user_rows.update_user(conn, user.pk, api_enabled=enabled, updated_at=ctx.clock.now())
+
+
+DEADLINE_RANGE = (-61200, 21600)  # 7am the day before .. 6am, as Beeminder allows
+
+
+def update_settings(
+    ctx: Context,
+    user: User,
+    *,
+    timezone: str | None = None,
+    default_leadtime: int | None = None,
+    default_alertstart: int | None = None,
+    default_deadline: int | None = None,
+) -> User:
+    """PUT /users/{u}: the reminder defaults new goals inherit, and the timezone."""
+    values: dict[str, object] = {}
+    errors: dict[str, list[str]] = {}
+    if timezone is not None:
+        try:
+            validate_timezone(timezone)
+            values["timezone"] = timezone
+        except Invalid as exc:
+            errors.update(exc.fields)
+    if default_leadtime is not None:
+        if not 0 <= default_leadtime <= 30:
+            errors["default_leadtime"] = ["must be between 0 and 30 days"]
+        values["default_leadtime"] = default_leadtime
+    if default_alertstart is not None:
+        if not 0 <= default_alertstart < 86400:
+            errors["default_alertstart"] = ["must be seconds after midnight (0 to 86399)"]
+        values["default_alertstart"] = default_alertstart
+    if default_deadline is not None:
+        lo, hi = DEADLINE_RANGE
+        if not lo <= default_deadline <= hi:
+            errors["default_deadline"] = [f"must be between {lo} and {hi} seconds from midnight"]
+        values["default_deadline"] = default_deadline
+    if errors:
+        raise Invalid(errors)
+    with ctx.db.write() as conn:
+        if values:
+            user_rows.update_user(conn, user.pk, updated_at=ctx.clock.now(), **values)
+        row = user_rows.by_id(conn, user.pk)
+    assert row is not None
+    return User.from_row(row)
