@@ -162,6 +162,19 @@ def js_loose_eq(a: Num | str, b: Num | str) -> bool:
     return fa == fb
 
 
+def pow10(k: float) -> float:
+    """10**k as a JS double: overflows to Infinity instead of raising."""
+    try:
+        return 10.0 ** k
+    except OverflowError:
+        return math.inf
+
+
+def jfloor(x: float) -> float:
+    """Math.floor that, like JS, lets infinities and NaN through."""
+    return x if math.isinf(x) or math.isnan(x) else float(math.floor(x))
+
+
 def chop(x: float, tol: float = 1e-7) -> float:
     """Snap values within tol of zero to exactly zero."""
     return 0.0 if abs(x) < tol else x
@@ -195,23 +208,23 @@ def shn_value(x: Num, t: int = 10, d: int = 5, e: int = 0) -> float | str:
     if math.isnan(x):
         return "NaN"
     x = chop(x)
-    ip = math.floor(abs(x)) if not math.isinf(x) else math.inf
+    ip = jfloor(abs(x))
     i = 0 if ip == 0 else len(js_str(ip))  # digits left of the decimal point
-    if abs(x) > 10.0 ** i - 0.5:
+    if abs(x) > pow10(i) - 0.5:
         i += 1
     if i == 0 and x != 0:
         k = math.floor(d - math.log10(abs(x)))
     else:
         k = d
 
-    v = x * 10.0 ** k
+    v = x * pow10(k)
     vm = js_fmod(v, 10)
     if vm < 0:
         vm += 10
     # Reference hack against rounding .5-ish cases up: truncate instead.
     if 4.5 <= vm < 4.9999999:
-        v = math.floor(v)
-    xn = js_round(v) / 10.0 ** k + 1e-10
+        v = jfloor(v)
+    xn = js_round(v) / pow10(k) + 1e-10
 
     if (e < 0 and xn > x) or (e > 0 and xn < x):
         if d >= 10:
@@ -219,11 +232,11 @@ def shn_value(x: Num, t: int = 10, d: int = 5, e: int = 0) -> float | str:
         else:
             return shn_value(x, t, d + 1, e)
 
-    if t < i and abs(10.0 ** (i - 1) - xn) < 0.5:
-        xn = 10.0 ** (i - 1)
+    if t < i and abs(pow10(i - 1) - xn) < 0.5:
+        xn = pow10(i - 1)
     t = int(clip(t, i, i + d))
 
-    if abs(xn) < 1e-4 or math.floor(xn) in (9, 99, 999):
+    if abs(xn) < 1e-4 or jfloor(xn) in (9, 99, 999):
         return float(to_precision(x, k))
     ostr = to_precision(xn, t)
     if "e" in ostr:
@@ -286,9 +299,11 @@ def tidyround(x: Num, r: Num = 1) -> float:
     if not m:
         return y * r
     p = -len(m.group(1)) - 1
-    if math.isnan(y) or math.isinf(y):
-        return y
-    return float(f"{js_str(y)}e{p}")
+    # Via the canonical string, like the reference: for |y| >= 1e21 the JS
+    # string is already in exponent form, the concatenation is garbage and
+    # the result is NaN there too.
+    canon = normberlize(f"{js_str(y)}e{p}")
+    return math.nan if canon == "NaN" else float(canon)
 
 
 def conservaround(x: Num, r: Num = 1, e: int = 0) -> float:

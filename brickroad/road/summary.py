@@ -190,6 +190,21 @@ def rdf(segs: Sequence[Segment], x: float) -> float:
 # Summaries
 # ---------------------------------------------------------------------------
 
+def _f(x: Any) -> float:
+    """A stats number as a double; JSON null stands for a JS NaN/Infinity
+    (JSON.stringify writes those as null), so it reads back as NaN."""
+    return math.nan if x is None else float(x)
+
+
+def _js_min(xs: Sequence[float]) -> float:
+    """Math.min: any NaN poisons the result (Python's min would not)."""
+    return math.nan if any(math.isnan(x) for x in xs) else min(xs)
+
+
+def _js_max(xs: Sequence[float]) -> float:
+    return math.nan if any(math.isnan(x) for x in xs) else max(xs)
+
+
 def _param(params: Mapping[str, Any], key: str) -> Any:
     return params[key] if key in params else DEFAULTS[key]
 
@@ -244,14 +259,14 @@ def summaries(params: Mapping[str, Any], stats: Mapping[str, Any], *,
     tini = dayparse(stats["tini"])
     tcur = tcur_unix if tcur_unix is not None else dayparse(stats["tcur"])
     tfin = dayparse(stats["tfin"])
-    vini = float(stats["vini"])
-    vcur = float(stats["vcur"])
-    vfin = float(stats["vfin"])
-    rfin = float(stats["rfin"])
-    delta = float(stats["delta"])
-    safebuf = float(stats["safebuf"])
-    cntdn = float(stats["cntdn"])
-    lane = float(stats["lane"])
+    vini = _f(stats["vini"])
+    vcur = _f(stats["vcur"])
+    vfin = _f(stats["vfin"])
+    rfin = _f(stats["rfin"])
+    delta = _f(stats["delta"])
+    safebuf = _f(stats["safebuf"])
+    cntdn = _f(stats["cntdn"])
+    lane = _f(stats["lane"])
 
     # Amounts that bear on staying on track are conservarounded to the goal's
     # quantum (in the yaw direction unless told otherwise); a null quantum
@@ -267,8 +282,8 @@ def summaries(params: Mapping[str, Any], stats: Mapping[str, Any], *,
     segs = build_segments(params, siru)
 
     # ratesum: range of the red line's rates, listed smaller-magnitude first
-    rates = [float(r[2]) for r in stats["fullroad"][1:]]
-    minr, maxr = min(rates), max(rates)
+    rates = [_f(r[2]) for r in stats["fullroad"][1:]]
+    minr, maxr = _js_min(rates), _js_max(rates)
     if abs(minr) > abs(maxr):
         minr, maxr = maxr, minr
     smin, smax = shn(minr, 4, 2), shn(maxr, 4, 2)
@@ -276,8 +291,8 @@ def summaries(params: Mapping[str, Any], stats: Mapping[str, Any], *,
         ratesum = smin + " per " + UNAM[runits]
     else:
         ratesum = ("between " + smin + " and " + smax + " per " + UNAM[runits]
-                   + " (current: " + shn(float(stats["rcur"]), 4, 2)
-                   + ", average: " + shn(float(stats["ravg"]), 4, 2) + ")")
+                   + " (current: " + shn(_f(stats["rcur"]), 4, 2)
+                   + ", average: " + shn(_f(stats["ravg"]), 4, 2) + ")")
 
     # progsum: percent done by time and by value
     at, xt, bt = daysnap(tini), daysnap(tcur), daysnap(tfin)
@@ -307,7 +322,7 @@ def summaries(params: Mapping[str, Any], stats: Mapping[str, Any], *,
                + " / " + UNAM[runits])
     graphsum = (("[" + shd(asof) + "] " if asof != tcur else "")
                 + qshn(vcur, 0, 3, 1) + " on " + shd(tcur) + " ("
-                + splur(float(stats["numpts"]), "datapoint") + " in "
+                + splur(_f(stats["numpts"]), "datapoint") + " in "
                 + splur(1 + math.floor((tcur - tini) / SID), "day") + ") "
                 + "targeting " + qshn(vfin, 0, 3, 1) + " on " + shd(tfin) + " ("
                 + splur(cntdn, "more day") + ") " + ybr)
@@ -321,7 +336,7 @@ def summaries(params: Mapping[str, Any], stats: Mapping[str, Any], *,
     ndays = c if (moar or phat) else 0
     if (moar or phat) and stats.get("safebump") is not None:
         # safebump is exactly the red line after safebuf days
-        lim = float(stats["safebump"])
+        lim = _f(stats["safebump"])
     else:
         lim = rdf(segs, tcur + ndays * SID)
     limd = lim - vcur
