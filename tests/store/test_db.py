@@ -1,0 +1,73 @@
+"""The store on both backends: migrations, SQLite pragmas, atomic writes, concurrent writers."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from brickroad.services.context import Context
+from brickroad.store import users as user_rows
+from brickroad.store.migrate import upgrade
+from brickroad.store.tables import users
+
+
+def test_migrations_create_the_tables_and_rerun_cleanly(ctx: Context) -> None:
+    upgrade(ctx.db)  # already at head: a second run is a no-op
+    names = set(inspect(ctx.db.engine).get_table_names())
+    assert {"users", "oauth_clients", "access_tokens", "alembic_version"} <= names
+
+
+def test_backend_session_settings(ctx: Context) -> None:
+    with ctx.db.read() as conn:
+        if ctx.db.dialect == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+        else:
+            assert int(conn.exec_driver_sql("SHOW server_version_num").scalar()) >= 130000
+            assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == "read committed"
+
+
+def test_failed_transaction_leaves_nothing(ctx: Context) -> None:
+    with pytest.raises(RuntimeError):
+        with ctx.db.write() as conn:
+            user_rows.insert_user(conn, username="ghost_rollback", timezone="UTC", created_at=1, updated_at=1)
+            raise RuntimeError("crash before commit")
+    with ctx.db.read() as conn:
+        assert user_rows.by_username(conn, "ghost_rollback") is None
+
+
+def test_concurrent_writers_queue_instead_of_failing(ctx: Context) -> None:
+    with ctx.db.write() as conn:
+        pk = user_rows.insert_user(conn, username="counter_user", timezone="UTC", created_at=0, updated_at=0)
+    errors: list[BaseException] = []
+
+    def bump() -> None:
+        try:
+            for _ in range(20):
+                with ctx.db.write() as conn:
+                    current = conn.execute(select(users.c.updated_at).where(users.c.id == pk)).scalar_one()
+                    if ctx.db.dialect == "postgresql":  # read-modify-write needs the row lock there
+                        current = conn.execute(
+                            select(users.c.updated_at).where(users.c.id == pk).with_for_update()
+                        ).scalar_one()
+                    user_rows.update_user(conn, pk, updated_at=current + 1)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=bump) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with ctx.db.read() as conn:
+        assert conn.execute(select(users.c.updated_at).where(users.c.id == pk)).scalar_one() == 120
+
+
+def test_ping_reports_health(ctx: Context) -> None:
+    assert ctx.db.ping() is True
+    with ctx.db.read() as conn:
+        assert conn.execute(text("SELECT 1")).scalar() == 1
