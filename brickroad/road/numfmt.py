@@ -33,18 +33,13 @@ Num = float | int
 def _shortest_digits(x: float) -> tuple[str, int]:
     """Shortest round-trip decimal digits of a positive finite double.
 
-    Returns (digits, n) with x == 0.<digits> * 10**n, digits having no
-    trailing zeros.  Python's repr and JavaScript both pick the shortest
-    string that round-trips, so the digits agree; only the layout differs.
+    Returns (digits, n) with x == 0.<digits> * 10**n and no trailing zeros in
+    digits.  Python's repr and JavaScript both pick the shortest string that
+    round-trips, so the digits agree; only the layout rules differ.
     """
-    sign, digs, exp = Decimal(repr(x)).as_tuple()
-    s = "".join(map(str, digs)).rstrip("0")
-    # exp was relative to the untrimmed digits
-    n = len(digs) + int(exp)
-    s = s.lstrip("0")
-    # Leading zeros cannot occur in repr output except for the value 0, which
-    # callers handle before getting here.
-    return s, n
+    _, digs, exp = Decimal(repr(x)).as_tuple()
+    n = len(digs) + int(exp)  # exp counts from the untrimmed digit string
+    return "".join(map(str, digs)).rstrip("0"), n
 
 
 def js_str(x: Num | str | None | bool) -> str:

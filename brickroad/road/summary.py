@@ -231,8 +231,10 @@ def summaries(params: Mapping[str, Any], stats: Mapping[str, Any], *,
       'YYYYMMDD' strings).  Uses error, tini, vini, tcur, vcur, tfin, vfin,
       rfin, ravg, rcur, fullroad, delta, lane, safebuf, safebump, cntdn,
       numpts, color.
-    tcur_unix: the exact internal tcur timestamp, needed only when it is not
-      the UTC midnight of stats['tcur'] (datapoints given as raw unixtimes).
+    tcur_unix: the exact internal tcur timestamp.  Only needed when it is not
+      the UTC midnight of stats['tcur'], which happens only for datapoints
+      given as raw unixtimes that are not midnights: it then decides the
+      "[asof] " prefix and the day count in graphsum.
 
     On error outputs Beebrain never reaches its summary step, so every text
     is empty.
@@ -256,7 +258,10 @@ def summaries(params: Mapping[str, Any], stats: Mapping[str, Any], *,
     ween = yaw < 0 and dr > 0
     rash = yaw > 0 and dr < 0
 
-    tini = dayparse(stats["tini"])
+    # The params hold tini at full precision (a raw unixtime stays raw in
+    # Beebrain); the stats only give its day.
+    tini = dayparse(params["tini"]) if params.get("tini") is not None \
+        else dayparse(stats["tini"])
     tcur = tcur_unix if tcur_unix is not None else dayparse(stats["tcur"])
     tfin = dayparse(stats["tfin"])
     vini = _f(stats["vini"])
