@@ -1,0 +1,126 @@
+"""Beebrain's file formats: .bb input and the getStats() JSON output.
+
+``stats_from_bb`` is the whole pipeline for a .bb dict, error outputs
+included, with keys and value conventions as Beebrain writes them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Optional
+
+from .dates import SECS, dayify, dayparse
+from .engine import compute
+from .errors import RoadError
+from .params import from_bb
+from .types import Datapoint, GoalParams, RoadResult
+
+PRESENTATION_KEYS = ("statsum", "ratesum", "deltasum", "graphsum", "progsum",
+                     "safesum", "limsum", "headsum", "titlesum")
+
+# Beebrain's out-param defaults; error outputs show these for whatever wasn't computed.
+_DEFAULTS: dict[str, Any] = {
+    "sadbrink": False, "safebump": None, "dueby": [], "fullroad": [], "pinkzone": [],
+    "tluz": None, "tcur": None, "vcur": None, "vprev": None, "rcur": None, "ravg": None,
+    "tdat": None, "stdflux": 0, "delta": 0, "lane": 666, "cntdn": 0, "numpts": 0,
+    "mean": 0, "meandelt": 0, "proctm": 0, "statsum": "", "ratesum": "", "deltasum": "",
+    "graphsum": "", "progsum": "", "safesum": "", "rah": 0, "safebuf": None, "error": "",
+    "limsum": "", "headsum": "", "titlesum": "", "lnw": 0, "color": "black", "loser": False,
+    "gldt": None, "goal": None, "rate": None, "road": [], "tini": None, "vini": None,
+    "tfin": None, "vfin": None, "rfin": None,
+}
+
+
+def data_from_bb(rows: Any) -> list[Datapoint]:
+    """.bb data rows [[daystamp|unixtime, value, comment], ...] -> Datapoints.
+
+    Malformed rows are passed through as given so that compute() reports
+    them with Beebrain's message.
+    """
+    out: list[Any] = []
+    if not isinstance(rows, list):
+        return out
+    for r in rows:
+        if isinstance(r, (list, tuple)) and len(r) >= 3:
+            out.append(Datapoint(dayparse(r[0]), r[1], r[2]))
+        elif isinstance(r, (list, tuple)):
+            out.append(tuple(dayparse(x) if i == 0 else x for i, x in enumerate(r)))
+        else:
+            out.append(r)
+    return out
+
+
+def _jsmul(a: Any, b: Any) -> Any:
+    """a*b with JavaScript's null -> 0 coercion (Beebrain echoes rate = rfin*siru)."""
+    a = 0 if a is None else a
+    b = math.nan if b is None else b
+    try:
+        return float(a) * float(b)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _day(t: Any) -> Optional[str]:
+    if t is None:
+        return None
+    try:
+        return dayify(float(t))
+    except (TypeError, ValueError):
+        return "ERROR"
+
+
+def error_stats(message: str, gp: Optional[GoalParams], asof: Any) -> dict[str, Any]:
+    """What Beebrain outputs when it refuses a goal: defaults plus echoes."""
+    out = dict(_DEFAULTS)
+    out["error"] = message
+    out["proctm"] = asof
+    if gp is not None:
+        siru = SECS.get(gp.runits) if isinstance(gp.runits, str) else None
+        out.update(gldt=_day(gp.tfin), goal=gp.vfin, rate=_jsmul(gp.rfin, siru),
+                   tini=_day(gp.tini), vini=gp.vini, tfin=_day(gp.tfin),
+                   vfin=gp.vfin, rfin=gp.rfin)
+    return out
+
+
+def result_stats(res: RoadResult) -> dict[str, Any]:
+    """A successful RoadResult in getStats() form (dates as daystamps)."""
+    full = [[dayify(t), v, r] for t, v, r in res.fullroad]
+    out = dict(_DEFAULTS)
+    out.update(
+        sadbrink=res.sadbrink, safebump=res.safebump,
+        dueby=[[dayify(d.t), d.delta, d.value] for d in res.dueby],
+        fullroad=full,
+        pinkzone=[[dayify(t), v, r, n] for t, v, r, n in res.pinkzone],
+        tluz=dayify(res.tluz), tcur=dayify(res.tcur), vcur=res.vcur, vprev=res.vprev,
+        rcur=res.rcur, ravg=res.ravg, tdat=dayify(res.tdat), stdflux=res.stdflux,
+        delta=res.delta, lane=res.lane, cntdn=res.cntdn, numpts=res.numpts,
+        mean=res.mean, meandelt=res.meandelt, proctm=res.asof, rah=res.rah,
+        safebuf=res.safebuf, error="", lnw=0, color=res.color, loser=res.loser,
+        gldt=full[-1][0], goal=full[-1][1], rate=full[-1][2], road=full,
+        tini=dayify(res.tini), vini=res.vini, tfin=dayify(res.tfin), vfin=res.vfin,
+        rfin=res.rfin,
+    )
+    return out
+
+
+def load_bb(bb: Mapping[str, Any]) -> tuple[GoalParams, list[Datapoint]]:
+    """Parse a .bb dict; raises RoadError (e.g. unknown params)."""
+    params = bb.get("params") if isinstance(bb, Mapping) else None
+    if not isinstance(params, Mapping):
+        raise RoadError("Bad .bb file.")
+    return from_bb(params), data_from_bb(bb.get("data"))
+
+
+def stats_from_bb(bb: Mapping[str, Any], asof: Optional[float] = None) -> dict[str, Any]:
+    """Full Beebrain output for a .bb dict (error outputs included). Presentation keys stay ""."""
+    gp: Optional[GoalParams] = None
+    try:
+        gp, data = load_bb(bb)
+        if asof is not None:
+            gp.asof = asof
+        return result_stats(compute(gp, data))
+    except RoadError as e:
+        gp = e.params or gp
+        when = asof if asof is not None else (gp.asof if gp is not None else None)
+        return error_stats(e.message, gp, when)

@@ -1,0 +1,194 @@
+"""compute(): goal params + datapoints -> RoadResult, in Beebrain's order of operations.
+
+The order matters because Beebrain's checks report only the first problem:
+params first, then data, then the road.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any, Optional
+
+import numpy as np
+
+from .aggregate import aggregate, apply_tare, tare_mask
+from .dates import AKH, BDUSK, SECS, SID
+from .errors import RoadError
+from .jsfmt import js_string
+from .params import vet
+from .roadmatrix import Road, build_segments, fill_road, fill_rows
+from .stats import mean_and_meandelt, stdflux
+from .status import Goal, chop, dot_colors
+from .types import AggPoint, Datapoint, DueRow, GoalParams, RawPoint, RoadResult
+
+_TARE_ERROR = ("#TARE (odometer reset) tags only work for goals that aren't "
+               "auto-summing and that use aggday=last")
+
+
+def _columns(data: Sequence[Any], gp: GoalParams) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Datapoints -> arrays, with Beebrain's sanity check of every point."""
+    if len(data) == 0:
+        raise RoadError("No datapoints", gp)
+    try:
+        ts_l, vs_l, cs = zip(*((p[0], p[1], p[2]) for p in data))
+        ts = np.array(ts_l, dtype=float)
+        vs = np.array(vs_l, dtype=float)
+        fine = (np.isfinite(ts) & (ts > 0) & np.isfinite(vs)).all() and all(type(c) is str for c in cs)
+        bad_types = any(isinstance(x, (bool, str)) or x is None for x in ts_l) or \
+            any(isinstance(x, (bool, str)) or x is None for x in vs_l)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        fine, bad_types = False, True
+    if not fine or bad_types:
+        for i, p in enumerate(data):
+            t, v = (p[0], p[1]) if len(p) > 1 else (p[0] if len(p) else None, None)
+            c = p[2] if len(p) > 2 else None
+            if not (_num_ok(t) and float(t) > 0 and _num_ok(v) and isinstance(c, str)):
+                raise RoadError(f'Invalid datapoint: {js_string(t)} {js_string(v)} "{i}', gp)
+    return ts, vs, list(cs)
+
+
+def _num_ok(x: Any) -> bool:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(x))
+    except OverflowError:
+        return False
+
+
+def compute(params: GoalParams, data: Sequence[Datapoint], asof: Optional[float] = None) -> RoadResult:
+    """Run the road engine.
+
+    ``asof`` (unix seconds, normally a day's start) overrides ``params.asof``.
+    Raises RoadError for anything Beebrain would refuse, with Beebrain's text.
+    """
+    if asof is not None:
+        params = replace(params, asof=asof)
+    gp = vet(params)
+    siru = SECS[gp.runits]
+    asof = gp.asof
+    tini, vini = gp.tini, gp.vini
+
+    # ---- data: sort, odometer resets, aggregate, accumulate
+    ts, vs, cs = _columns(data, gp)
+    order = np.argsort(ts, kind="stable")
+    ts, vs = ts[order], vs[order]
+    cs = [cs[i] for i in order.tolist()]
+    tmask = tare_mask(cs)
+    if tmask.any():
+        if gp.kyoom or gp.aggday != "last":
+            raise RoadError(_TARE_ERROR, gp)
+        vs = apply_tare(vs, tmask)
+    rsk8 = (gp.rfin or 0.0) * SID / siru
+    agg = aggregate(ts, vs, gp.aggday, gp.kyoom, rsk8)
+    npast = int(np.searchsorted(agg.t, asof, side="right"))
+    if npast == 0:
+        raise RoadError("All datapoints are in the future!", gp)
+    numpts = int(np.searchsorted(ts, asof, side="right")) if gp.plotall else npast
+    dt, dv = agg.t[:npast], agg.v[:npast]
+    mean, meandelt = mean_and_meandelt(dt, dv)
+    tdat = float(dt[-1])
+
+    # ---- road
+    segments = build_segments(gp.road, tini, vini, siru)
+    road = Road(segments)
+    filled = fill_road(gp.road, tini, vini, siru)
+    if not filled:
+        raise RoadError("Road dial error\\n(There are segments of your yellow brick road\\n"
+                        "that are somehow dated before your road start date!)", gp)
+    tfin, vfin, rfin = filled[-1][0], filled[-1][1], filled[-1][2]
+    tlist = [r[0] for r in filled]
+    if any(a > b for a, b in zip(tlist, tlist[1:])):
+        word = "total" if gp.kyoom else "value"
+        raise RoadError(
+            "Road dial error\\n(Your goal date, goal " + word + ", and rate are inconsistent!\\n"
+            "Is your rate positive when you meant negative?\\n"
+            "Or is your goal " + word + " such that the implied goal date is in the past?)", gp)
+
+    keep = dt >= tini
+    flux = stdflux(road, dt[keep], dv[keep])
+
+    # ---- flatline: carry the last value forward to today (or the goal date)
+    goal = Goal(road=road, yaw=gp.yaw, dir=gp.dir, tini=tini, tfin=tfin, asof=asof,
+                ppr_on=bool(gp.ppr), point_at_asof=bool(dt[-1] == asof),
+                dtf_t=dt, dtf_v=dv)
+    agg_times = set(agg.t.tolist()) if len(agg.t) < 5000 else _TimeSet(agg.t)
+    xflat = goal.flatline_time(tdat, float(dv[-1]), agg_times)  # type: ignore[arg-type]
+    flat: Optional[AggPoint] = None
+    if xflat is not None:
+        goal.dtf_t = np.append(dt, xflat)
+        goal.dtf_v = np.append(dv, dv[-1])
+        flat = AggPoint(xflat, float(dv[-1]), "")
+
+    tcur = float(goal.dtf_t[-1])
+    vcur = float(goal.dtf_v[-1])
+    vprev = float(goal.dtf_v[max(len(goal.dtf_v) - 2, 0)])
+
+    safebuf = goal.dtd(tcur, vcur)
+    tluz = tcur + safebuf * SID
+    delta = chop(vcur - road.rdf(tcur))
+    rah = road.rdf(tcur + AKH)
+    lims = [road.rdf(tcur + i * SID) for i in range(7)]
+    lims_m = _monotonize(lims, gp.dir)
+    deltas_m = _monotonize([x - vcur for x in lims], gp.dir)
+    dueby = [DueRow(tcur + i * SID, deltas_m[i], lims_m[i]) for i in range(7)]
+    safebump = road.rdf(tcur + safebuf * SID)
+    rcur = road.rtf(tcur) * siru
+    ravg = (0.0 if tfin == tini else (vfin - vini) / (tfin - tini)) * siru
+    cntdn = int(math.ceil((tfin - tcur) / SID))
+    lane = gp.yaw * (safebuf - (2 if safebuf <= 1 else 1))
+    color = "red" if safebuf < 1 else "orange" if safebuf < 2 else "blue" if safebuf < 3 else "green"
+    loser = goal.redyest(tcur)
+    sadbrink = (tcur - SID > tini) and goal.red(tcur - SID, goal.dtf(tcur - SID))
+    if safebuf <= 0:
+        tluz = tcur
+    if tfin < tluz:
+        tluz = BDUSK
+
+    # ---- pink zone: the red line over the akrasia horizon
+    pz_rows = [(r[0], r[1], None) for r in filled if asof < r[0] < asof + AKH]
+    pz_rows.append((asof + AKH, road.rdf(asof + AKH), None))
+    pz0 = (asof, road.rdf(asof))
+    pinkzone = [(pz0[0], pz0[1], 0.0, 2)] + fill_rows(pz_rows, pz0[0], pz0[1], siru)
+
+    # ---- points as plotted
+    colors = dot_colors(goal, dt, dv)
+    points = [AggPoint(t, v, c) for t, v, c in zip(dt.tolist(), dv.tolist(), colors)]
+    future = [AggPoint(t, v, "future") for t, v in zip(agg.t[npast:].tolist(), agg.v[npast:].tolist())]
+    rawpoints = [RawPoint(t, v, c) for t, v, c in zip(ts.tolist(), agg.raw_v.tolist(), cs)]
+    fullroad = [(tini, vini, 0.0)] + [(r[0], r[1], r[2]) for r in filled]
+
+    result = RoadResult(
+        tini=tini, vini=vini, tfin=tfin, vfin=vfin, rfin=rfin, runits=gp.runits, siru=siru,
+        yaw=gp.yaw, dir=gp.dir, fullroad=fullroad, pinkzone=pinkzone, segments=segments,
+        tcur=tcur, vcur=vcur, vprev=vprev, tdat=tdat, rcur=rcur, ravg=ravg, stdflux=flux,
+        delta=delta, lane=lane, cntdn=cntdn, numpts=numpts, mean=mean, meandelt=meandelt,
+        rah=rah, safebuf=safebuf, safebump=safebump, tluz=tluz, loser=loser,
+        sadbrink=bool(sadbrink), color=color, dueby=dueby, points=points,
+        future_points=future, flatline=flat, rawpoints=rawpoints,
+        tare_times=ts[tmask].tolist(), asof=asof,
+    )
+    from .series import series_factory
+
+    result._series = series_factory(gp, result)
+    return result
+
+
+class _TimeSet:
+    """Membership test on a sorted array without building a Python set."""
+
+    def __init__(self, t: np.ndarray) -> None:
+        self._t = t
+
+    def __contains__(self, x: float) -> bool:
+        i = int(np.searchsorted(self._t, x))
+        return i < len(self._t) and self._t[i] == x
+
+
+def _monotonize(xs: list[float], d: int) -> list[float]:
+    out = list(xs)
+    for i in range(1, len(out)):
+        out[i] = max(out[i - 1], out[i]) if d == 1 else min(out[i - 1], out[i])
+    return out

@@ -1,0 +1,26 @@
+"""The one exception the road engine raises for bad input."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .types import GoalParams
+
+
+class RoadError(ValueError):
+    """Goal params or data that Beebrain would refuse.
+
+    ``message`` is Beebrain's ``error`` text where Beebrain has one, so the
+    API can show users the same words. ``params`` carries whatever was parsed
+    before the failure; the .bb-style output uses it to echo tini/tfin/etc.
+    the way Beebrain's error outputs do.
+    """
+
+    def __init__(self, message: str, params: "GoalParams | None" = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return self.message

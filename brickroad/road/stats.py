@@ -1,0 +1,81 @@
+"""Descriptive statistics of the aggregated data: mean, meandelt, stdflux."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .dates import SID
+from .roadmatrix import Road
+
+_CHOP = 1e-7
+
+
+def seq_total(x: np.ndarray) -> float:
+    """Left-to-right sum (numpy's cumsum is sequential, unlike np.sum)."""
+    if len(x) == 0:
+        return 0.0
+    return float(np.cumsum(np.concatenate(([0.0], x)))[-1])
+
+
+def gap_fill(t: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Values on whole-day steps from the first point, linearly interpolated.
+
+    Assumes day-aligned timestamps, as Beebrain does; a point between grid
+    days is only seen through interpolation.
+    """
+    if len(t) < 2:
+        return v[:1].astype(float)
+    start, end = t[0], t[-1]
+    n = int(math.floor((end - start) / SID)) + 1
+    grid = start + np.arange(n, dtype=float) * SID
+    grid = grid[grid <= end]
+    # each grid day belongs to the first interval whose right end is at or after it
+    i = np.searchsorted(t[1:], grid, side="left")
+    i = np.minimum(i, len(t) - 2)
+    t0, t1, v0, v1 = t[i], t[i + 1], v[i], v[i + 1]
+    return v0 + (v1 - v0) * ((grid - t0) / (t1 - t0))
+
+
+def mean_and_meandelt(t: np.ndarray, v: np.ndarray) -> tuple[float, float]:
+    """Mean of the gap-filled data and mean of its day-to-day changes."""
+    if len(t) == 0:
+        return 0.0, 0.0
+    g = gap_fill(t, v)
+    mean = seq_total(g) / len(g)
+    meandelt = 0.0
+    if len(t) > 1 and len(g) > 1:
+        d = g[1:] - g[:-1]
+        meandelt = seq_total(d) / len(d)
+    return mean, meandelt
+
+
+def quantile_type1(values: np.ndarray, q: float) -> float:
+    """Hyndman-Fan type 1 quantile (inverse empirical CDF), Beebrain's arithmetic."""
+    y = np.sort(values)
+    n = len(y)
+    f = n * q - 1
+    fp = -f if f < 0 else f
+    fl = math.floor(fp)
+    g, j = (-(fp - fl), -fl) if f < 0 else (fp - fl, fl)
+    if j < 0:
+        return float(y[0])
+    if j >= n:
+        return float(y[n - 1])
+    j = int(math.floor(j))
+    if g == 0:
+        return float(y[j])
+    if j + 1 >= n:
+        return math.nan
+    return float(y[j] + (y[j + 1] - y[j]) * 1)
+
+
+def stdflux(road: Road, t: np.ndarray, v: np.ndarray) -> float:
+    """90% quantile of daily deltas between consecutive points, net of the red line's own change."""
+    if len(t) < 2:
+        return 0.0
+    r = road.rdf_many(t)
+    ad = np.abs(v[1:] - v[:-1] - r[1:] + r[:-1]) / (t[1:] - t[:-1]) * SID
+    x = float(ad[0]) if len(ad) == 1 else quantile_type1(ad, 0.9)
+    return 0.0 if abs(x) < _CHOP else x

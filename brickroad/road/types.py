@@ -1,0 +1,200 @@
+"""Typed inputs and outputs of the road engine.
+
+Times are unix seconds (UTC); rates are per ``runits`` unless a name says
+otherwise. Conversion to Beebrain's daystamp JSON lives in ``bbjson``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, NamedTuple, Optional
+
+Number = float  # ints are accepted wherever a float is
+
+# A road-matrix row: exactly one of the three is None in a well-formed row.
+RoadRow = tuple[Optional[float], Optional[float], Optional[float]]
+
+
+class Datapoint(NamedTuple):
+    """One raw datapoint. A NamedTuple so that 100k of them stay cheap."""
+
+    t: float
+    value: float
+    comment: str = ""
+
+
+@dataclass
+class GoalParams:
+    """Beebrain's in-params (defaults as Beebrain's), with times already in unix seconds.
+
+    Values are stored as given so that validation can report them the way
+    Beebrain does; ``brickroad.road.params.vet`` checks them.
+    """
+
+    asof: Optional[float] = None
+    tini: Optional[float] = None
+    vini: Optional[float] = None
+    road: list[RoadRow] = field(default_factory=list)
+    tfin: Optional[float] = None
+    vfin: Optional[float] = None
+    rfin: Optional[float] = None
+    runits: str = "w"
+    yaw: int = 0
+    dir: int = 0
+    kyoom: bool = False
+    odom: bool = False  # accepted for compatibility; #TARE tags do odometer resets now
+    aggday: Optional[str] = None
+    plotall: bool = True
+    ppr: bool = True
+    deadline: float = 0
+    quantum: float = 1e-5
+    timey: bool = False
+    gunits: str = "units"
+    monotone: bool = False
+    maxflux: float = 0
+    tmin: Optional[float] = None
+    tmax: Optional[float] = None
+    vmin: Optional[float] = None
+    vmax: Optional[float] = None
+    steppy: bool = False
+    rosy: bool = False
+    movingav: bool = False
+    aura: bool = False
+    hashtags: bool = True
+    yaxis: str = ""
+    waterbuf: Optional[str] = None
+    waterbux: str = ""
+    hidey: bool = False
+    stathead: bool = True
+    imgsz: float = 760
+    yoog: str = "U/G"
+    # Params Beebrain accepts but ignores (integery, noisy, edgy, ...), kept for echoing.
+    ignored: dict[str, Any] = field(default_factory=dict)
+
+
+class Segment(NamedTuple):
+    """One piece of the red line, from (t0, v0) to (t1, v1); slope per second."""
+
+    t0: float
+    v0: float
+    t1: float
+    v1: float
+    slope: float
+
+
+class AggPoint(NamedTuple):
+    """An aggregated (per-timestamp) datapoint as plotted."""
+
+    t: float
+    value: float
+    color: str  # "green" | "blue" | "orange" | "red" | "black" (before tini) | "future"
+
+
+class RawPoint(NamedTuple):
+    """A raw datapoint as plotted with plotall (kyoom/tare already applied)."""
+
+    t: float
+    value: float
+    comment: str
+
+
+class DueRow(NamedTuple):
+    t: float
+    delta: float  # amount still needed by the end of day t
+    value: float  # absolute value needed by then
+
+
+@dataclass
+class RoadResult:
+    """Everything Beebrain's getStats() reports, as numbers, plus what a graph needs."""
+
+    # echoes / filled road
+    tini: float
+    vini: float
+    tfin: float
+    vfin: float
+    rfin: float  # per runits, from the filled road
+    runits: str
+    siru: float  # seconds per rate unit
+    yaw: int
+    dir: int
+    fullroad: list[tuple[float, float, float]]  # (t, v, rate per runits), tini row first
+    pinkzone: list[tuple[float, float, float, int]]
+    segments: list[Segment]
+    # status
+    tcur: float
+    vcur: float
+    vprev: float
+    tdat: float
+    rcur: float
+    ravg: float
+    stdflux: float
+    delta: float
+    lane: int
+    cntdn: int
+    numpts: int
+    mean: float
+    meandelt: float
+    rah: float
+    safebuf: int
+    safebump: float
+    tluz: float
+    loser: bool
+    sadbrink: bool
+    color: str
+    dueby: list[DueRow]
+    # data as plotted
+    points: list[AggPoint]  # aggregated points up to asof, flatline excluded
+    future_points: list[AggPoint]
+    flatline: Optional[AggPoint]
+    rawpoints: list[RawPoint]
+    tare_times: list[float]
+    asof: float
+    lnw: int = 0
+    error: str = ""
+    # graph series, computed on first use (they cost more than the stats)
+    _lazy: dict[str, Any] = field(default_factory=dict, repr=False)
+    _series: Optional[Callable[[str], Any]] = field(default=None, repr=False)
+
+    @property
+    def gldt(self) -> float:
+        return self.fullroad[-1][0]
+
+    @property
+    def goal(self) -> float:
+        return self.fullroad[-1][1]
+
+    @property
+    def rate(self) -> float:
+        return self.fullroad[-1][2]
+
+    @property
+    def mathishard(self) -> tuple[float, float, float]:
+        """Goal date, goal value and rate, all filled in (Beeminder API's field)."""
+        return self.fullroad[-1]
+
+    def _get(self, name: str) -> Any:
+        if name not in self._lazy and self._series is not None:
+            self._lazy[name] = self._series(name)
+        return self._lazy.get(name)
+
+    @property
+    def moving_average(self) -> list[tuple[float, float]]:
+        """Exponential moving average samples [(t, v)] (empty unless params.movingav)."""
+        return self._get("movingav") or []
+
+    @property
+    def rosy_points(self) -> list[tuple[float, float]]:
+        """The rose-coloured optimistic line [(t, v)] (empty unless params.rosy)."""
+        return self._get("rosy") or []
+
+    @property
+    def aura_curve(self) -> list[tuple[float, float]]:
+        """Samples of the cubic fit drawn as the aura [(t, v)] (empty unless params.aura)."""
+        return self._get("aura") or []
+
+    def rdf(self, t: float) -> float:
+        """Red-line value at time t."""
+        from .roadmatrix import Road
+
+        return Road(self.segments).rdf(t)
