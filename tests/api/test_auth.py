@@ -52,3 +52,20 @@ def test_disabled_api_answers_403_saying_so(http: httpx.Client, ctx, alice) -> N
     assert "disabled" in r.json()["errors"]["message"]
     accounts.set_api_enabled(ctx, alice.user, True)
     assert http.get("/api/v1/users/me.json", params={"auth_token": alice.token}).status_code == 200
+
+
+def test_access_tokens_work_until_revoked(http: httpx.Client, ctx, alice) -> None:
+    # OAuth apps arrive with the web UI; the table and lookup are here already.
+    from sqlalchemy import insert, update
+
+    from brickroad.store.tables import access_tokens
+
+    raw = "oauth-token-for-" + alice.username
+    with ctx.db.write() as conn:
+        conn.execute(insert(access_tokens).values(user_id=alice.user.pk, token_hash=tokens.token_hash(raw), created_at=1))
+    for kwargs in ({"params": {"access_token": raw}}, {"headers": {"Authorization": f"Bearer {raw}"}}):
+        r = http.get("/api/v1/users/me.json", **kwargs)
+        assert r.status_code == 200 and r.json()["username"] == alice.username
+    with ctx.db.write() as conn:
+        conn.execute(update(access_tokens).where(access_tokens.c.token_hash == tokens.token_hash(raw)).values(revoked_at=2))
+    assert http.get("/api/v1/users/me.json", params={"access_token": raw}).status_code == 401
