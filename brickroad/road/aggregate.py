@@ -180,7 +180,7 @@ _TARE = re.compile(r"(?<![\w#@])[#@]TARE(?!\w)")
 def tare_mask(comments: list[str]) -> np.ndarray:
     """Which datapoints carry a #TARE (odometer reset) tag."""
     mask = np.zeros(len(comments), dtype=bool)
-    if not any("TARE" in c for c in comments):
+    if "TARE" not in "\x00".join(comments):
         return mask
     for i, c in enumerate(comments):
         if "TARE" in c and _TARE.search(c):

@@ -10,11 +10,13 @@ import math
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from .dates import SECS, dayify, dayparse
+import numpy as np
+
+from .dates import SECS, SID, dayify, dayparse, days_from_civil_many, daysnap
 from .engine import compute
 from .errors import RoadError
 from .params import from_bb
-from .types import Datapoint, GoalParams, RoadResult
+from .types import DataColumns, Datapoint, GoalParams, RoadResult
 
 PRESENTATION_KEYS = ("statsum", "ratesum", "deltasum", "graphsum", "progsum",
                      "safesum", "limsum", "headsum", "titlesum")
@@ -32,23 +34,48 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
-def data_from_bb(rows: Any) -> list[Datapoint]:
-    """.bb data rows [[daystamp|unixtime, value, comment], ...] -> Datapoints.
+def data_from_bb(rows: Any) -> DataColumns | list[Any]:
+    """.bb data rows [[daystamp|unixtime, value, comment], ...] -> datapoints.
 
-    Malformed rows are passed through as given so that compute() reports
-    them with Beebrain's message.
+    Well-formed data comes back as DataColumns (daystamps parsed in bulk);
+    anything odd comes back row by row, as given, so that compute() reports
+    it with Beebrain's message.
     """
-    out: list[Any] = []
     if not isinstance(rows, list):
-        return out
-    for r in rows:
-        if isinstance(r, (list, tuple)) and len(r) >= 3:
-            out.append(Datapoint(dayparse(r[0]), r[1], r[2]))
-        elif isinstance(r, (list, tuple)):
-            out.append(tuple(dayparse(x) if i == 0 else x for i, x in enumerate(r)))
-        else:
-            out.append(r)
-    return out
+        return []
+    try:
+        ts, vs, cs = zip(*rows)
+    except (TypeError, ValueError):
+        return [_row(r) for r in rows]
+    t = _bulk_daystamps(ts)
+    if t is not None and set(map(type, vs)) <= {int, float} and set(map(type, cs)) <= {str}:
+        return DataColumns(t, np.array(vs, dtype=float), list(cs))
+    return [_row(r) for r in rows]
+
+
+def _row(r: Any) -> Any:
+    if isinstance(r, (list, tuple)) and len(r) >= 3:
+        return Datapoint(dayparse(r[0]), r[1], r[2])
+    if isinstance(r, (list, tuple)):
+        return tuple(dayparse(x) if i == 0 else x for i, x in enumerate(r))
+    return r
+
+
+def _bulk_daystamps(ts: tuple[Any, ...]) -> Optional[np.ndarray]:
+    """All-"YYYYMMDD" or all-numeric timestamps -> float array; None if mixed/odd."""
+    kinds = set(map(type, ts))
+    if kinds <= {int, float}:
+        return np.array(ts, dtype=float)
+    if kinds != {str}:
+        return None
+    joined = "".join(ts)
+    if len(joined) != 8 * len(ts) or not joined.isdigit():
+        return None
+    x = np.array(list(map(int, ts)), dtype=np.int64)
+    y, m, d = x // 10000, x // 100 % 100, x % 100
+    if ((m < 1) | (m > 12) | (d < 1) | (d > 31) | (y < 1000)).any():
+        return None
+    return days_from_civil_many(y, m, d).astype(float) * SID
 
 
 def _jsmul(a: Any, b: Any) -> Any:
@@ -74,7 +101,7 @@ def error_stats(message: str, gp: Optional[GoalParams], asof: Any) -> dict[str, 
     """What Beebrain outputs when it refuses a goal: defaults plus echoes."""
     out = dict(_DEFAULTS)
     out["error"] = message
-    out["proctm"] = asof
+    out["proctm"] = None if asof is None else daysnap(asof)
     if gp is not None:
         siru = SECS.get(gp.runits) if isinstance(gp.runits, str) else None
         out.update(gldt=_day(gp.tfin), goal=gp.vfin, rate=_jsmul(gp.rfin, siru),
@@ -95,7 +122,7 @@ def result_stats(res: RoadResult) -> dict[str, Any]:
         tluz=dayify(res.tluz), tcur=dayify(res.tcur), vcur=res.vcur, vprev=res.vprev,
         rcur=res.rcur, ravg=res.ravg, tdat=dayify(res.tdat), stdflux=res.stdflux,
         delta=res.delta, lane=res.lane, cntdn=res.cntdn, numpts=res.numpts,
-        mean=res.mean, meandelt=res.meandelt, proctm=res.asof, rah=res.rah,
+        mean=res.mean, meandelt=res.meandelt, proctm=daysnap(res.asof), rah=res.rah,
         safebuf=res.safebuf, error="", lnw=0, color=res.color, loser=res.loser,
         gldt=full[-1][0], goal=full[-1][1], rate=full[-1][2], road=full,
         tini=dayify(res.tini), vini=res.vini, tfin=dayify(res.tfin), vfin=res.vfin,
@@ -112,14 +139,23 @@ def load_bb(bb: Mapping[str, Any]) -> tuple[GoalParams, list[Datapoint]]:
     return from_bb(params), data_from_bb(bb.get("data"))
 
 
-def stats_from_bb(bb: Mapping[str, Any], asof: Optional[float] = None) -> dict[str, Any]:
-    """Full Beebrain output for a .bb dict (error outputs included). Presentation keys stay ""."""
+def stats_from_bb(bb: Mapping[str, Any], asof: Optional[float] = None, *,
+                  with_tcur_unix: bool = False) -> dict[str, Any]:
+    """Full Beebrain output for a .bb dict (error outputs included). Presentation keys stay "".
+
+    with_tcur_unix adds "_tcur_unix", the exact tcur, for callers that need
+    more than its daystamp (the summary texts do for non-midnight data).
+    """
     gp: Optional[GoalParams] = None
     try:
         gp, data = load_bb(bb)
         if asof is not None:
             gp.asof = asof
-        return result_stats(compute(gp, data))
+        res = compute(gp, data)
+        out = result_stats(res)
+        if with_tcur_unix:
+            out["_tcur_unix"] = res.tcur
+        return out
     except RoadError as e:
         gp = e.params or gp
         when = asof if asof is not None else (gp.asof if gp is not None else None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -21,32 +21,50 @@ from .params import vet
 from .roadmatrix import Road, build_segments, fill_road, fill_rows
 from .stats import mean_and_meandelt, stdflux
 from .status import Goal, chop, dot_colors
-from .types import AggPoint, Datapoint, DueRow, GoalParams, RawPoint, RoadResult
+from .types import AggPoint, DataColumns, Datapoint, DueRow, GoalParams, RawPoint, RoadResult
 
 _TARE_ERROR = ("#TARE (odometer reset) tags only work for goals that aren't "
                "auto-summing and that use aggday=last")
 
 
-def _columns(data: Sequence[Any], gp: GoalParams) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _columns(data: Sequence[Any] | DataColumns, gp: GoalParams) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Datapoints -> arrays, with Beebrain's sanity check of every point."""
     if len(data) == 0:
         raise RoadError("No datapoints", gp)
-    try:
-        ts_l, vs_l, cs = zip(*((p[0], p[1], p[2]) for p in data))
-        ts = np.array(ts_l, dtype=float)
-        vs = np.array(vs_l, dtype=float)
-        fine = (np.isfinite(ts) & (ts > 0) & np.isfinite(vs)).all() and all(type(c) is str for c in cs)
-        bad_types = any(isinstance(x, (bool, str)) or x is None for x in ts_l) or \
-            any(isinstance(x, (bool, str)) or x is None for x in vs_l)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        fine, bad_types = False, True
-    if not fine or bad_types:
-        for i, p in enumerate(data):
-            t, v = (p[0], p[1]) if len(p) > 1 else (p[0] if len(p) else None, None)
-            c = p[2] if len(p) > 2 else None
-            if not (_num_ok(t) and float(t) > 0 and _num_ok(v) and isinstance(c, str)):
-                raise RoadError(f'Invalid datapoint: {js_string(t)} {js_string(v)} "{i}', gp)
-    return ts, vs, list(cs)
+    if isinstance(data, DataColumns):
+        ts = np.asarray(data.t, dtype=float)
+        vs = np.asarray(data.v, dtype=float)
+        cs = list(data.comments)
+        if len(ts) == len(vs) == len(cs) and _all_fine(ts, vs, cs):
+            return ts, vs, cs
+        data = [Datapoint(*p) for p in zip(ts.tolist(), vs.tolist(), cs)]
+    else:
+        try:
+            ts_l, vs_l, cs_t = zip(*data)
+            if set(map(type, ts_l)) <= _NUM_TYPES and set(map(type, vs_l)) <= _NUM_TYPES:
+                ts = np.array(ts_l, dtype=float)
+                vs = np.array(vs_l, dtype=float)
+                cs = list(cs_t)
+                if _all_fine(ts, vs, cs):
+                    return ts, vs, cs
+        except (TypeError, ValueError, OverflowError):
+            pass
+    for i, p in enumerate(data):
+        row = tuple(p) if isinstance(p, (tuple, list)) else (p,)
+        t = row[0] if len(row) > 0 else None
+        v = row[1] if len(row) > 1 else None
+        c = row[2] if len(row) > 2 else None
+        if not (_num_ok(t) and float(t) > 0 and _num_ok(v) and isinstance(c, str)):
+            raise RoadError(f'Invalid datapoint: {js_string(t)} {js_string(v)} "{i}', gp)
+    raise RoadError("Invalid datapoints", gp)  # unreachable unless columns disagree in length
+
+
+_NUM_TYPES = {int, float, np.float64, np.int64}
+
+
+def _all_fine(ts: np.ndarray, vs: np.ndarray, cs: list[str]) -> bool:
+    return bool((np.isfinite(ts) & (ts > 0) & np.isfinite(vs)).all()) and \
+        set(map(type, cs)) <= {str}
 
 
 def _num_ok(x: Any) -> bool:
@@ -58,7 +76,8 @@ def _num_ok(x: Any) -> bool:
         return False
 
 
-def compute(params: GoalParams, data: Sequence[Datapoint], asof: Optional[float] = None) -> RoadResult:
+def compute(params: GoalParams, data: Sequence[Datapoint] | DataColumns,
+            asof: Optional[float] = None) -> RoadResult:
     """Run the road engine.
 
     ``asof`` (unix seconds, normally a day's start) overrides ``params.asof``.
@@ -153,27 +172,40 @@ def compute(params: GoalParams, data: Sequence[Datapoint], asof: Optional[float]
     pz0 = (asof, road.rdf(asof))
     pinkzone = [(pz0[0], pz0[1], 0.0, 2)] + fill_rows(pz_rows, pz0[0], pz0[1], siru)
 
-    # ---- points as plotted
-    colors = dot_colors(goal, dt, dv)
-    points = [AggPoint(t, v, c) for t, v, c in zip(dt.tolist(), dv.tolist(), colors)]
-    future = [AggPoint(t, v, "future") for t, v in zip(agg.t[npast:].tolist(), agg.v[npast:].tolist())]
-    rawpoints = [RawPoint(t, v, c) for t, v, c in zip(ts.tolist(), agg.raw_v.tolist(), cs)]
     fullroad = [(tini, vini, 0.0)] + [(r[0], r[1], r[2]) for r in filled]
-
     result = RoadResult(
         tini=tini, vini=vini, tfin=tfin, vfin=vfin, rfin=rfin, runits=gp.runits, siru=siru,
         yaw=gp.yaw, dir=gp.dir, fullroad=fullroad, pinkzone=pinkzone, segments=segments,
         tcur=tcur, vcur=vcur, vprev=vprev, tdat=tdat, rcur=rcur, ravg=ravg, stdflux=flux,
         delta=delta, lane=lane, cntdn=cntdn, numpts=numpts, mean=mean, meandelt=meandelt,
         rah=rah, safebuf=safebuf, safebump=safebump, tluz=tluz, loser=loser,
-        sadbrink=bool(sadbrink), color=color, dueby=dueby, points=points,
-        future_points=future, flatline=flat, rawpoints=rawpoints,
+        sadbrink=bool(sadbrink), color=color, dueby=dueby, flatline=flat,
         tare_times=ts[tmask].tolist(), asof=asof,
     )
+    result._series = _lazy_lists(gp, goal, result, agg, npast, ts, cs)
+    return result
+
+
+def _lazy_lists(gp: GoalParams, goal: Goal, res: RoadResult, agg: Any, npast: int,
+                ts: np.ndarray, cs: list[str]) -> Callable[[str], Any]:
+    """Point lists and graph series are built only when someone asks for them."""
     from .series import series_factory
 
-    result._series = series_factory(gp, result)
-    return result
+    dt, dv = agg.t[:npast], agg.v[:npast]
+    graph = series_factory(gp, res, goal.dtf_t, goal.dtf_v)
+
+    def make(name: str) -> Any:
+        if name == "points":
+            colors = dot_colors(goal, dt, dv)
+            return [AggPoint(t, v, c) for t, v, c in zip(dt.tolist(), dv.tolist(), colors)]
+        if name == "future":
+            return [AggPoint(t, v, "future")
+                    for t, v in zip(agg.t[npast:].tolist(), agg.v[npast:].tolist())]
+        if name == "raw":
+            return [RawPoint(t, v, c) for t, v, c in zip(ts.tolist(), agg.raw_v.tolist(), cs)]
+        return graph(name)
+
+    return make
 
 
 class _TimeSet:

@@ -88,3 +88,25 @@ def to_jsonable(v: Any) -> Any:
 def js_json(v: Any) -> str:
     """JSON.stringify(v) for plain values."""
     return json.dumps(to_jsonable(v), separators=(",", ":"), ensure_ascii=False)
+
+
+def js_dumps(v: Any) -> str:
+    """JSON.stringify(v) byte for byte: JS number spelling, NaN/Infinity as null."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        if isinstance(v, float) and not math.isfinite(v):
+            return "null"
+        return js_number(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, dict):
+        return "{" + ",".join(json.dumps(str(k), ensure_ascii=False) + ":" + js_dumps(x)
+                              for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ",".join(js_dumps(x) for x in v) + "]"
+    if hasattr(v, "item"):
+        return js_dumps(v.item())
+    return json.dumps(v)

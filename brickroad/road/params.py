@@ -73,6 +73,11 @@ def from_bb(p: Mapping[str, Any]) -> GoalParams:
 # ---------------------------------------------------------------- validation
 
 def _nummy(x: Any) -> bool:
+    tx = type(x)
+    if tx is float:
+        return x - x == 0  # false for inf and nan
+    if tx is int:
+        return True
     if isinstance(x, bool) or x is None:
         return False
     if isinstance(x, (int, float)):
@@ -148,6 +153,9 @@ def _valid_row(r: Any) -> bool:
     if not isinstance(r, (list, tuple)) or len(r) != 3:
         return False
     t, v, x = r
+    # the common shapes first: exactly one None, others plain finite numbers
+    if t is not None and v is None and x is not None:
+        return _nummy(t) and _nummy(x)
     return ((t is None and _nummy(v) and _nummy(x))
             or (_nummy(t) and v is None and _nummy(x))
             or (_nummy(t) and _nummy(v) and x is None))

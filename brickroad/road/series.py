@@ -17,15 +17,6 @@ from .stats import gap_fill
 from .types import GoalParams, RoadResult
 
 
-def _plotted(res: RoadResult) -> tuple[np.ndarray, np.ndarray]:
-    t = [p.t for p in res.points]
-    v = [p.value for p in res.points]
-    if res.flatline is not None:
-        t.append(res.flatline.t)
-        v.append(res.flatline.value)
-    return np.array(t, dtype=float), np.array(v, dtype=float)
-
-
 def _linspace(a: float, b: float, n: int) -> np.ndarray:
     if n < 2:
         return np.array([a] if n == 1 else [], dtype=float)
@@ -107,11 +98,11 @@ def aura(t: np.ndarray, v: np.ndarray, tmin: float, until: float) -> list[tuple[
     return list(zip(xs.tolist(), np.polyval(coef, xs - mid).tolist()))
 
 
-def series_factory(gp: GoalParams, res: RoadResult) -> Callable[[str], Any]:
-    """Closure computing each graph series the first time it is asked for."""
+def series_factory(gp: GoalParams, res: RoadResult, t: np.ndarray,
+                   v: np.ndarray) -> Callable[[str], Any]:
+    """Closure computing each graph series (from the plotted points, flatline included)."""
 
     def make(name: str) -> Any:
-        t, v = _plotted(res)
         if name == "movingav":
             return moving_average(t, v, gp.yoog) if gp.movingav else []
         if name == "rosy":

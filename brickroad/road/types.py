@@ -24,6 +24,22 @@ class Datapoint(NamedTuple):
 
 
 @dataclass
+class DataColumns:
+    """Datapoints as parallel columns: the fast path for big goals.
+
+    ``t`` and ``v`` are float arrays (numpy or anything array-like), in any
+    order; ``comments`` a list of strings of the same length.
+    """
+
+    t: Any
+    v: Any
+    comments: list[str]
+
+    def __len__(self) -> int:
+        return len(self.comments)
+
+
+@dataclass
 class GoalParams:
     """Beebrain's in-params (defaults as Beebrain's), with times already in unix seconds.
 
@@ -144,10 +160,7 @@ class RoadResult:
     color: str
     dueby: list[DueRow]
     # data as plotted
-    points: list[AggPoint]  # aggregated points up to asof, flatline excluded
-    future_points: list[AggPoint]
-    flatline: Optional[AggPoint]
-    rawpoints: list[RawPoint]
+    flatline: Optional[AggPoint]  # the flat "PPR" point Beebrain adds up to today, if any
     tare_times: list[float]
     asof: float
     lnw: int = 0
@@ -177,6 +190,21 @@ class RoadResult:
         if name not in self._lazy and self._series is not None:
             self._lazy[name] = self._series(name)
         return self._lazy.get(name)
+
+    @property
+    def points(self) -> list[AggPoint]:
+        """Aggregated points up to asof (flatline excluded), with dot colours."""
+        return self._get("points") or []
+
+    @property
+    def future_points(self) -> list[AggPoint]:
+        """Aggregated points after asof."""
+        return self._get("future") or []
+
+    @property
+    def rawpoints(self) -> list[RawPoint]:
+        """Every raw point as plotted with plotall, in time order."""
+        return self._get("raw") or []
 
     @property
     def moving_average(self) -> list[tuple[float, float]]:
