@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
@@ -14,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from brickroad.api import users
+from brickroad.api import charges, datapoints, goals, users
 from brickroad.api.endpoint import Handler, api_endpoint, not_found
 from brickroad.api.middleware import BodyLimit, NormalizePath
 from brickroad.api.responses import JSON, error_response, plain_error
@@ -39,6 +40,36 @@ def v1_routes() -> list[BaseRoute]:
         api_route("/users/{username}", users.get_user),
         api_route("/users/{username}", users.update_user, methods=["PUT"]),
         api_route("/me", users.get_user),
+        *goal_routes(),
+    ]
+
+
+def goal_routes() -> list[BaseRoute]:
+    """Goals, goal actions, datapoints and charges (literal paths before {slug}/{point_id})."""
+    g = "/users/{username}/goals"
+    one = g + "/{slug}"
+    pts = one + "/datapoints"
+    return [
+        api_route(g, goals.list_goals),
+        api_route(g, goals.create_goal, methods=["POST"]),
+        api_route(g + "/archived", goals.archived),
+        api_route(one, goals.get_goal),
+        api_route(one, goals.update_goal, methods=["PUT"]),
+        api_route(one + "/refresh_graph", goals.refresh_graph, methods=["GET", "POST"]),
+        api_route(one + "/dial_road", goals.dial_road, methods=["POST"]),
+        api_route(one + "/ratchet", goals.ratchet, methods=["POST"]),
+        api_route(one + "/shortcircuit", goals.shortcircuit, methods=["POST"]),
+        api_route(one + "/stepdown", goals.stepdown, methods=["POST"]),
+        api_route(one + "/cancel_stepdown", goals.cancel_stepdown, methods=["POST"]),
+        # POST only, although the docs' example omits -X POST (curl -d posts anyway):
+        # a GET that charges money would fire on prefetches.
+        api_route(one + "/uncleme", goals.uncleme, methods=["POST"]),
+        api_route(pts, datapoints.list_points),
+        api_route(pts, datapoints.create_point, methods=["POST"]),
+        api_route(pts + "/create_all", datapoints.create_all, methods=["POST"]),
+        api_route(pts + "/{point_id}", datapoints.update_point, methods=["PUT"]),
+        api_route(pts + "/{point_id}", datapoints.delete_point, methods=["DELETE"]),
+        api_route("/charges", charges.create_charge, methods=["POST"]),
     ]
 
 
@@ -73,7 +104,14 @@ def create_app(ctx: Context, extra_routes: Sequence[BaseRoute] = (), **kw: Calla
     routes.append(
         Route(V1 + "/{rest:path}", api_endpoint(not_found, authenticated=False), methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     )
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        if ctx.quotas is not None:
+            ctx.quotas.close()  # flush the last second of usage counts
+
     app = Starlette(
+        lifespan=lifespan,
         routes=routes,
         middleware=[
             Middleware(NormalizePath),

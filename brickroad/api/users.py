@@ -1,17 +1,20 @@
-"""/api/v1/users/{u}: the user resource."""
+"""/api/v1/users/{u}: the user resource, with its goals as slugs or (associations, diff_since) objects."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from brickroad.api.endpoint import ApiRequest
-from brickroad.api.params import as_int
+from brickroad.api.params import as_int, get_bool
+from brickroad.api.serialize import goal_json
+from brickroad.errors import Invalid
 from brickroad.services import accounts
+from brickroad.services import goals as goal_service
 from brickroad.services.models import User
 from brickroad.store.ids import public_id
 
 
-def user_json(user: User, goals: list[Any]) -> dict[str, Any]:
+def user_json(user: User, goals: list[Any], urgency_load: int = 0) -> dict[str, Any]:
     # Key order follows the real service's (REFERENCE.md §4.1).
     return {
         "username": user.username,
@@ -19,7 +22,7 @@ def user_json(user: User, goals: list[Any]) -> dict[str, Any]:
         "goals": goals,
         "created_at": user.created_at,
         "updated_at": user.updated_at,
-        "urgency_load": 0,
+        "urgency_load": urgency_load,
         "deadbeat": user.deadbeat,
         "has_authorized_fitbit": False,
         "default_leadtime": user.default_leadtime,
@@ -36,7 +39,28 @@ def user_json(user: User, goals: list[Any]) -> dict[str, Any]:
 
 def get_user(req: ApiRequest) -> dict[str, Any]:
     user = req.owner(req.path.get("username", "me"))
-    return user_json(user, [])
+    p = req.params
+    diff_since = as_int(p["diff_since"], "diff_since") if "diff_since" in p else None
+    count = as_int(p["datapoints_count"], "datapoints_count") if "datapoints_count" in p else None
+    if count is not None and count < 0:
+        raise Invalid("datapoints_count", "must not be negative")
+    burner = p.get("goals_filter")
+    if burner is not None and burner not in ("all", "frontburner", "backburner"):
+        raise Invalid("goals_filter", "must be all, frontburner or backburner")
+    # skinny only means something with diff_since, as documented.
+    skinny = diff_since is not None and get_bool(p, "skinny")
+    result = goal_service.user_goals(
+        req.ctx, user, associations=get_bool(p, "associations"), diff_since=diff_since,
+        datapoints_count=count, burner=burner, skinny=skinny,
+    )
+    goals: list[Any] = list(result.slugs)
+    if result.views is not None:
+        now, base, emaciated = req.ctx.clock.now(), req.ctx.settings.base_url, get_bool(p, "emaciated")
+        goals = [goal_json(v, user, base, now, emaciated=emaciated, skinny=skinny) for v in result.views]
+    out = user_json(user, goals, result.urgency_load)
+    if result.deleted is not None:
+        out["deleted_goals"] = result.deleted
+    return out
 
 
 def update_user(req: ApiRequest) -> dict[str, Any]:

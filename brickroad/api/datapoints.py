@@ -1,0 +1,62 @@
+"""/api/v1/users/{u}/goals/{g}/datapoints…: thin adapters over services.datapoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from brickroad.api.endpoint import ApiRequest
+from brickroad.api.params import as_int
+from brickroad.api.serialize import datapoint_json
+from brickroad.errors import Invalid
+from brickroad.services import datapoints as point_service
+
+
+def _origin(req: ApiRequest) -> str:
+    return "api"
+
+
+def _nonneg(req: ApiRequest, key: str, minimum: int = 0) -> int | None:
+    if key not in req.params:
+        return None
+    n = as_int(req.params[key], key)
+    if n < minimum:
+        raise Invalid(key, f"must be at least {minimum}")
+    return n
+
+
+def list_points(req: ApiRequest) -> list[dict[str, Any]]:
+    user = req.owner(req.path["username"])
+    sort = str(req.params.get("sort") or "id")
+    page = _nonneg(req, "page", 1)
+    per = _nonneg(req, "per")
+    points = point_service.listing(
+        req.ctx, user, req.path["slug"], sort=sort, count=_nonneg(req, "count"),
+        page=page, per=25 if per is None else per,
+    )
+    return [datapoint_json(p, user) for p in points]
+
+
+def create_point(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path["username"])
+    point = point_service.create(req.ctx, user, req.path["slug"], req.params, origin=_origin(req))
+    return datapoint_json(point, user)
+
+
+def create_all(req: ApiRequest) -> list[dict[str, Any]]:
+    user = req.owner(req.path["username"])
+    if "datapoints" not in req.params:
+        raise Invalid("datapoints", "can't be blank")
+    points = point_service.create_all(req.ctx, user, req.path["slug"], req.params["datapoints"], origin=_origin(req))
+    return [datapoint_json(p, user) for p in points]
+
+
+def update_point(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path["username"])
+    point = point_service.update(req.ctx, user, req.path["slug"], req.path["point_id"], req.params)
+    return datapoint_json(point, user)
+
+
+def delete_point(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path["username"])
+    point = point_service.delete(req.ctx, user, req.path["slug"], req.path["point_id"])
+    return datapoint_json(point, user)

@@ -1,0 +1,96 @@
+"""/api/v1/users/{u}/goals…: goal resource and goal actions. Thin: parse, call a service, serialise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from brickroad.api.endpoint import ApiRequest
+from brickroad.api.params import as_int, get_bool
+from brickroad.api.serialize import goal_json
+from brickroad.errors import Invalid
+from brickroad.services import goals as goal_service
+from brickroad.services import pledges
+from brickroad.services.goals import GoalView
+
+
+def _out(req: ApiRequest, view: GoalView, emaciated: bool | None = None) -> dict[str, Any]:
+    if emaciated is None:
+        emaciated = get_bool(req.params, "emaciated")
+    return goal_json(view, req.user, req.ctx.settings.base_url, req.ctx.clock.now(), emaciated=emaciated)
+
+
+def _count(req: ApiRequest) -> int | None:
+    if "datapoints_count" not in req.params:
+        return None
+    n = as_int(req.params["datapoints_count"], "datapoints_count")
+    if n < 0:
+        raise Invalid("datapoints_count", "must not be negative")
+    return n
+
+
+def list_goals(req: ApiRequest) -> list[dict[str, Any]]:
+    user = req.owner(req.path["username"])
+    burner = req.params.get("filter")
+    views = goal_service.list_goals(req.ctx, user, burner=str(burner) if burner else None)
+    return [_out(req, v) for v in views]
+
+
+def archived(req: ApiRequest) -> list[dict[str, Any]]:
+    user = req.owner(req.path["username"])
+    return [_out(req, v) for v in goal_service.list_goals(req.ctx, user, archived=True)]
+
+
+def get_goal(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path["username"])
+    count = _count(req)
+    with_points = get_bool(req.params, "datapoints") or count is not None
+    view = goal_service.get_view(req.ctx, user, req.path["slug"], datapoints=with_points, count=count)
+    return _out(req, view)
+
+
+def create_goal(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path["username"])
+    # dryrun is documented as "if passed": presence counts, unless it says false.
+    dryrun = "dryrun" in req.params and str(req.params["dryrun"]).lower() not in ("false", "0")
+    view = goal_service.create(req.ctx, user, req.params, dryrun=dryrun)
+    return _out(req, view)
+
+
+def update_goal(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path["username"])
+    return _out(req, goal_service.update(req.ctx, user, req.path["slug"], req.params))
+
+
+def refresh_graph(req: ApiRequest) -> bool:
+    user = req.owner(req.path["username"])
+    return goal_service.refresh_graph(req.ctx, user, req.path["slug"])
+
+
+def dial_road(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path["username"])
+    return _out(req, goal_service.dial_road(req.ctx, user, req.path["slug"], req.params))
+
+
+def ratchet(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path["username"])
+    return _out(req, goal_service.ratchet(req.ctx, user, req.path["slug"], req.params))
+
+
+def shortcircuit(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path["username"])
+    return _out(req, pledges.shortcircuit(req.ctx, user, req.path["slug"]))
+
+
+def stepdown(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path["username"])
+    return _out(req, pledges.stepdown(req.ctx, user, req.path["slug"]))
+
+
+def cancel_stepdown(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path["username"])
+    return _out(req, pledges.cancel_stepdown(req.ctx, user, req.path["slug"]))
+
+
+def uncleme(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path["username"])
+    return _out(req, pledges.uncle(req.ctx, user, req.path["slug"]))

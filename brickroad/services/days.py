@@ -1,0 +1,87 @@
+"""Beeminder days: a goal's day ends at its deadline in the owner's timezone, not at midnight.
+
+The deadline is a wall-clock offset (seconds from local midnight, -61200..21600),
+so the arithmetic is done on naive local times: a DST change moves the UTC
+instant of the deadline but never the local hour at which the day turns over.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from brickroad.errors import Invalid
+
+SID = 86400
+BDUSK = 4102444799  # 2099-12-31 23:59:59 UTC, Beeminder's "no end date"
+MIN_TIMESTAMP = 0
+MAX_TIMESTAMP = BDUSK
+
+
+@lru_cache(maxsize=256)
+def zone(tz: str) -> ZoneInfo:
+    return ZoneInfo(tz)
+
+
+def local_naive(ts: int, tz: str) -> datetime:
+    return datetime.fromtimestamp(ts, zone(tz)).replace(tzinfo=None)
+
+
+def from_local(dt: datetime, tz: str) -> int:
+    """Unix seconds of a naive local wall-clock time (the earlier one if ambiguous)."""
+    return int(dt.replace(tzinfo=zone(tz), fold=0).timestamp())
+
+
+def day_of(ts: int, tz: str, deadline: int) -> date:
+    """The Beeminder day an instant belongs to: shift the wall clock back by the deadline."""
+    return (local_naive(ts, tz) - timedelta(seconds=deadline)).date()
+
+
+def daystamp_of(ts: int, tz: str, deadline: int) -> str:
+    return day_of(ts, tz, deadline).strftime("%Y%m%d")
+
+
+def day_end(day: date, tz: str, deadline: int) -> int:
+    """Last second of a Beeminder day: 23:59:59 local, moved by the deadline."""
+    wall = datetime.combine(day, time(23, 59, 59)) + timedelta(seconds=deadline)
+    return from_local(wall, tz)
+
+
+def day_start(day: date, tz: str) -> int:
+    """Local midnight of a day (how roadall's first row and stepdown_at are anchored)."""
+    return from_local(datetime.combine(day, time(0, 0)), tz)
+
+
+def day_noon(day: date, tz: str) -> int:
+    """Local noon: how Beeminder anchors initday, curday, lastday and road rows."""
+    return from_local(datetime.combine(day, time(12, 0)), tz)
+
+
+def parse_daystamp(value: object, field: str = "daystamp") -> date:
+    """"YYYYMMDD" (or "YYYY-MM-DD") to a date; anything else is a 422 on `field`."""
+    text = str(value).strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        text = text.replace("-", "")
+    if len(text) != 8 or not text.isdigit():
+        raise Invalid(field, "must be a date in the form YYYYMMDD")
+    try:
+        day = date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        raise Invalid(field, "is not a real calendar date") from None
+    if day.year < 1970 or day.year > 2099:
+        raise Invalid(field, "must be between 1970 and 2099")
+    return day
+
+
+def to_daystamp(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def from_daystamp(stamp: str) -> date:
+    return date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8]))
+
+
+def iso_utc(ts: int) -> str:
+    """ISO-8601 with milliseconds, as datapoint created_at and goal lasttouch are shown."""
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")

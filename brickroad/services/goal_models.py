@@ -1,0 +1,142 @@
+"""Goal and Datapoint domain objects handed from services to adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Mapping
+
+import orjson
+
+RoadRow = list[Any]  # [t:int|None, v:float|None, r:float|None], exactly one None
+
+
+@dataclass
+class Goal:
+    id: int
+    user_id: int
+    slug: str
+    title: str
+    description: str | None
+    fineprint: str | None
+    yaxis: str
+    gunits: str
+    goal_type: str
+    runits: str
+    goaldate: int | None
+    goalval: float | None
+    rate: float | None
+    initday: int
+    initval: float
+    road: list[RoadRow]
+    yaw: int
+    dir: int
+    kyoom: bool
+    odom: bool
+    edgy: bool
+    noisy: bool
+    aggday: str
+    steppy: bool
+    rosy: bool
+    movingav: bool
+    aura: bool
+    integery: bool
+    plotall: bool
+    hhmmformat: bool
+    weekends_off: bool
+    maxflux: float | None
+    tmin: str | None
+    tmax: str | None
+    deadline: int
+    leadtime: int
+    alertstart: int
+    use_defaults: bool
+    panic: int
+    ephem: bool
+    secret: bool
+    datapublic: bool
+    burner: str
+    tags: list[str]
+    datasource: str | None
+    callback_url: str | None
+    pledge: float
+    pledge_cap: int
+    stepdown_at: int | None
+    pending_amount: float | None
+    pending_at: int | None
+    queued: bool
+    frozen: bool
+    won: bool
+    lost: bool
+    archived_at: int | None
+    losedate: int | None
+    safebuf: int | None
+    stats: dict[str, Any] | None
+    next_check_at: int | None
+    created_at: int
+    updated_at: int
+    deleted_at: int | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "Goal":
+        values = {f.name: row[f.name] for f in fields(cls)}
+        values["road"] = orjson.loads(row["road"]) if row["road"] else []
+        values["tags"] = orjson.loads(row["tags"]) if row["tags"] else []
+        values["stats"] = orjson.loads(row["stats"]) if row["stats"] else None
+        return cls(**values)
+
+    def to_row(self) -> dict[str, Any]:
+        """Column values for an insert/update (JSON columns encoded)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["road"] = orjson.dumps(self.road).decode()
+        values["tags"] = orjson.dumps(self.tags).decode()
+        values["stats"] = orjson.dumps(self.stats).decode() if self.stats is not None else None
+        return values
+
+
+@dataclass
+class Datapoint:
+    id: int
+    goal_id: int
+    timestamp: int
+    daystamp: str
+    value: float
+    comment: str
+    requestid: str | None
+    origin: str
+    creator: str | None
+    is_dummy: bool
+    is_initial: bool
+    urtext: str | None
+    created_at: int
+    updated_at: int
+    status: str | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "Datapoint":
+        return cls(
+            id=row["id"],
+            goal_id=row["goal_id"],
+            timestamp=row["timestamp"],
+            daystamp=row["daystamp"],
+            value=row["value"],
+            comment=row["comment"],
+            requestid=row["requestid"],
+            origin=row["origin"],
+            creator=row["creator"],
+            is_dummy=bool(row["is_dummy"]),
+            is_initial=bool(row["is_initial"]),
+            urtext=row["urtext"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+
+@dataclass(frozen=True)
+class Charge:
+    id: int
+    user_id: int
+    username: str
+    amount: float
+    note: str | None
+    kind: str
+    created_at: int

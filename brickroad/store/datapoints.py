@@ -1,0 +1,121 @@
+"""Queries on the datapoints table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+
+from brickroad.store.tables import datapoints
+
+SORTABLE = ("id", "timestamp", "daystamp", "value", "comment", "updated_at", "requestid")
+
+
+def insert_point(conn: Connection, values: dict[str, Any]) -> int:
+    return int(conn.execute(insert(datapoints).values(**values).returning(datapoints.c.id)).scalar_one())
+
+
+def insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Core executemany: one statement, many parameter sets (fast path for batches)."""
+    if rows:
+        conn.execute(insert(datapoints), list(rows))
+
+
+def by_id(conn: Connection, goal_id: int, point_id: int) -> RowMapping | None:
+    stmt = select(datapoints).where(datapoints.c.id == point_id, datapoints.c.goal_id == goal_id)
+    return conn.execute(stmt).mappings().first()
+
+
+def by_requestid(conn: Connection, goal_id: int, requestid: str) -> RowMapping | None:
+    stmt = select(datapoints).where(datapoints.c.goal_id == goal_id, datapoints.c.requestid == requestid)
+    return conn.execute(stmt).mappings().first()
+
+
+def by_requestids(conn: Connection, goal_id: int, requestids: Sequence[str]) -> list[RowMapping]:
+    if not requestids:
+        return []
+    stmt = select(datapoints).where(datapoints.c.goal_id == goal_id, datapoints.c.requestid.in_(list(requestids)))
+    return list(conn.execute(stmt).mappings())
+
+
+def all_for_goal(conn: Connection, goal_id: int) -> list[RowMapping]:
+    """Oldest first (timestamp, then id), the order the road engine and `datapoints=true` want."""
+    stmt = select(datapoints).where(datapoints.c.goal_id == goal_id)
+    return list(conn.execute(stmt.order_by(datapoints.c.timestamp, datapoints.c.id)).mappings())
+
+
+def engine_rows(conn: Connection, goal_id: int) -> list[tuple[str, float, str, int]]:
+    """Just what the road engine reads, oldest first: (daystamp, value, comment, timestamp)."""
+    stmt = (
+        select(datapoints.c.daystamp, datapoints.c.value, datapoints.c.comment, datapoints.c.timestamp)
+        .where(datapoints.c.goal_id == goal_id)
+        .order_by(datapoints.c.timestamp, datapoints.c.id)
+    )
+    return [tuple(r) for r in conn.execute(stmt)]  # type: ignore[misc]
+
+
+def newest(conn: Connection, goal_id: int, limit: int) -> list[RowMapping]:
+    stmt = (
+        select(datapoints)
+        .where(datapoints.c.goal_id == goal_id)
+        .order_by(datapoints.c.timestamp.desc(), datapoints.c.id.desc())
+        .limit(limit)
+    )
+    return list(conn.execute(stmt).mappings())
+
+
+def listing(
+    conn: Connection, goal_id: int, sort: str, limit: int | None, offset: int = 0
+) -> list[RowMapping]:
+    """Descending by `sort` (Beeminder's only order), id breaking ties."""
+    column = datapoints.c[sort]
+    stmt = select(datapoints).where(datapoints.c.goal_id == goal_id).order_by(column.desc(), datapoints.c.id.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
+    return list(conn.execute(stmt).mappings())
+
+
+def recently_updated(conn: Connection, goal_id: int, limit: int) -> list[RowMapping]:
+    """The n most recently updated points, returned oldest first."""
+    stmt = (
+        select(datapoints)
+        .where(datapoints.c.goal_id == goal_id)
+        .order_by(datapoints.c.updated_at.desc(), datapoints.c.id.desc())
+        .limit(limit)
+    )
+    rows = list(conn.execute(stmt).mappings())
+    rows.sort(key=lambda r: (r["timestamp"], r["id"]))
+    return rows
+
+
+def updated_since(conn: Connection, goal_id: int, since: int) -> list[RowMapping]:
+    stmt = (
+        select(datapoints)
+        .where(datapoints.c.goal_id == goal_id, datapoints.c.updated_at >= since)
+        .order_by(datapoints.c.timestamp, datapoints.c.id)
+    )
+    return list(conn.execute(stmt).mappings())
+
+
+def count(conn: Connection, goal_id: int) -> int:
+    stmt = select(func.count()).select_from(datapoints).where(datapoints.c.goal_id == goal_id)
+    return int(conn.execute(stmt).scalar_one())
+
+
+def update_point(conn: Connection, point_id: int, **values: Any) -> None:
+    conn.execute(update(datapoints).where(datapoints.c.id == point_id).values(**values))
+
+
+def delete_point(conn: Connection, point_id: int) -> None:
+    conn.execute(delete(datapoints).where(datapoints.c.id == point_id))
+
+
+def insert_many_returning(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Core executemany ("insertmanyvalues"): batched INSERTs that still hand back ids in order."""
+    if not rows:
+        return []
+    stmt = insert(datapoints).returning(datapoints.c.id, sort_by_parameter_order=True)
+    return [int(r[0]) for r in conn.execute(stmt, list(rows))]
