@@ -1,0 +1,144 @@
+"""Aggregation of same-timestamp datapoints, kyoom and #TARE; expected values worked by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from brickroad.road import RoadError, compute
+from brickroad.road.aggregate import (AGGDAY_METHODS, aggregate, aggregate_values,
+                                      apply_tare, tare_mask)
+
+from .helpers import goal, pts
+
+
+def agg1(method: str, values: list[float], rsk8: float = 0.0) -> float:
+    """Aggregate one group of values."""
+    v = np.array(values, dtype=float)
+    return float(aggregate_values(v, np.array([0]), np.array([len(v)]), method, rsk8)[0])
+
+
+@pytest.mark.parametrize("method, values, expected", [
+    ("last", [1, 2, 3], 3),
+    ("first", [1, 2, 3], 1),
+    ("min", [3, 1, 2], 1),
+    ("max", [3, 1, 2], 3),
+    ("sum", [1, 2, 3], 6),
+    ("count", [7, 7, 7], 3),
+    ("jolly", [0, 0], 1),
+    ("binary", [5], 1),
+    ("truemean", [1, 1, 4], 2),
+    ("mu", [1, 1, 4], 2),
+    ("average", [1, 1, 4], 2),
+    ("mean", [1, 1, 4], 2.5),        # de-duplicated: (1+4)/2
+    ("uniqmean", [1, 1, 4], 2.5),
+    ("munique", [1, 1, 4], 2.5),
+    ("median", [3, 1, 2], 2),
+    ("median", [4, 1, 3, 2], 2.5),   # two middle values averaged
+    ("mode", [1, 2, 2, 1], 2),       # 2 reaches count 2 first
+    ("mode", [5, 3, 3, 5, 5], 5),
+    ("trimmean", [100, 1, 2, 3, 4, 5, 6, 7, 8, -100], 4.5),  # floor(0.1*10)=1 off each end
+    ("mutrim", [1, 2, 3], 2),        # floor(0.3)=0: nothing trimmed
+    ("clocky", [1, 2, 6, 9], 4),     # (2-1)+(9-6)
+    ("clocky", [1, 2, 6], 1),        # odd last value ignored
+    ("nonzero", [0, 0, 3], 1),
+    ("nonzero", [0, 0], 0),
+    ("unaryflat", [0, -2], 1),
+    ("triangle", [1, 2], 6),         # 3*4/2
+    ("square", [1, 2], 9),
+    ("kyshoc", [2000, 1000], 2600),
+    ("cap1", [0.5, 0.7], 1),
+    ("satsum", [0.25, 0.5], 0.75),
+    ("sqrt", [9, 7], 4),
+])
+def test_aggday_method(method: str, values: list[float], expected: float) -> None:
+    assert agg1(method, values) == expected
+
+
+def test_every_method_is_covered_by_a_case():
+    covered = {"last", "first", "min", "max", "sum", "count", "jolly", "binary", "truemean", "mu",
+               "average", "mean", "uniqmean", "munique", "median", "mode", "trimmean", "mutrim",
+               "clocky", "nonzero", "unaryflat", "triangle", "square", "kyshoc", "cap1", "satsum",
+               "sqrt", "skatesum"}
+    assert covered == set(AGGDAY_METHODS)
+
+
+def test_sqrt_of_negative_sum_is_nan():
+    assert math.isnan(agg1("sqrt", [-4]))
+
+
+def test_skatesum_caps_at_the_daily_rate_from_rfin():
+    assert agg1("skatesum", [3, 4], rsk8=5) == 5
+    assert agg1("skatesum", [1, 2], rsk8=5) == 3
+
+
+def test_sums_fold_left_to_right_like_javascript():
+    # 1e16 + 1 rounds back to 1e16 each time; a pairwise sum would give 1e16 + 2
+    assert agg1("sum", [1e16, 1, 1]) == 1e16
+    assert agg1("sum", [1e16] + [1.0] * 100) == 1e16  # long groups too
+
+
+def test_groups_are_runs_of_equal_timestamps():
+    ts = np.array([1.0, 1.0, 2.0, 3.0, 3.0, 3.0])
+    vs = np.array([1.0, 2.0, 5.0, 1.0, 1.0, 1.0])
+    a = aggregate(ts, vs, "sum", kyoom=False)
+    assert a.t.tolist() == [1, 2, 3]
+    assert a.v.tolist() == [3, 5, 3]
+
+
+def test_kyoom_accumulates_days_and_raw_points():
+    ts = np.array([1.0, 1.0, 2.0])
+    vs = np.array([1.0, 2.0, 3.0])
+    a = aggregate(ts, vs, "sum", kyoom=True)
+    assert a.v.tolist() == [3, 6]
+    assert a.raw_v.tolist() == [1, 3, 6]  # within-day running sum on top of earlier days
+    b = aggregate(ts, vs, "max", kyoom=True)
+    assert b.v.tolist() == [2, 5]
+    assert b.raw_v.tolist() == [1, 2, 5]  # each raw value plus the total before its day
+
+
+def test_last_and_first_keep_input_order_within_a_day():
+    res = compute(goal(asof=pts((5, 0))[0].t), pts((0, 0), (5, 9), (5, 7)))
+    assert res.vcur == 7
+    res = compute(goal(aggday="first", asof=pts((5, 0))[0].t), pts((0, 0), (5, 9), (5, 7)))
+    assert res.vcur == 9
+
+
+def test_unsorted_input_is_stably_sorted_by_time():
+    res = compute(goal(asof=pts((5, 0))[0].t), pts((5, 8), (0, 0), (5, 6)))
+    assert res.vcur == 6
+    assert [p.value for p in res.points] == [0, 6]
+
+
+def test_tare_tag_matching():
+    m = tare_mask(["", "reset #TARE", "@TARE now", "#TAREX", "x#TARE", "#tare"])
+    assert m.tolist() == [False, True, True, False, False, False]
+
+
+def test_tare_carries_the_previous_reading_forward():
+    # odometer reads 10, is reset and reads 3 (13 in all), reset again to 4 (17), then 6 (19)
+    v = apply_tare(np.array([10.0, 3.0, 4.0, 6.0]), np.array([False, True, True, False]))
+    assert v.tolist() == [10, 13, 17, 19]
+
+
+def test_tare_through_compute():
+    res = compute(goal(asof=pts((3, 0))[0].t),
+                  pts((0, 0), (1, 20), (2, 5, "new book #TARE"), (3, 10)))
+    assert [p.value for p in res.points] == [0, 20, 25, 30]
+    assert res.tare_times == [pts((2, 0))[0].t]
+
+
+@pytest.mark.parametrize("kw", [dict(kyoom=True, aggday="sum"), dict(aggday="max")])
+def test_tare_is_refused_unless_odometer_style(kw: dict) -> None:
+    with pytest.raises(RoadError, match="TARE"):
+        compute(goal(**kw), pts((0, 0), (1, 5, "#TARE")))
+
+
+def test_odom_param_alone_changes_nothing():
+    # zeros used to mean "odometer reset"; now only #TARE does
+    data = pts((0, 0), (1, 20), (2, 0), (3, 10))
+    a = compute(goal(odom=True, asof=pts((3, 0))[0].t), data)
+    b = compute(goal(odom=False, asof=pts((3, 0))[0].t), data)
+    assert [p.value for p in a.points] == [p.value for p in b.points] == [0, 20, 0, 10]

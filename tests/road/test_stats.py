@@ -1,0 +1,45 @@
+"""mean, meandelt, stdflux and the quantile they use; worked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from brickroad.road import compute
+from brickroad.road.stats import gap_fill, mean_and_meandelt, quantile_type1
+
+from .helpers import D, day, goal, pts
+
+
+def test_gap_fill_interpolates_whole_days():
+    t = np.array([0.0, 2 * D, 3 * D])
+    v = np.array([0.0, 4.0, 10.0])
+    assert gap_fill(t, v).tolist() == [0, 2, 4, 10]
+
+
+def test_mean_and_meandelt_of_gap_filled_data():
+    t = np.array([0.0, 2 * D])
+    v = np.array([0.0, 4.0])
+    assert mean_and_meandelt(t, v) == (2.0, 2.0)  # days 0, 2, 4
+    assert mean_and_meandelt(t[:1], v[:1]) == (0.0, 0.0)
+
+
+def test_quantile_type1_is_the_inverse_empirical_cdf():
+    assert quantile_type1(np.arange(1.0, 11.0), 0.9) == 9  # 10*0.9-1 = 8 -> y[8]
+    assert quantile_type1(np.array([2.0, 0.0]), 0.9) == 2  # 0.8 -> next order statistic
+
+
+def test_stdflux_subtracts_the_lines_own_change():
+    # line +1/day; data moves +3 then +1: deviations 2 and 0; 90% quantile 2
+    res = compute(goal(asof=day(2)), pts((0, 0), (1, 3), (2, 4)))
+    assert res.stdflux == 2
+
+
+def test_stdflux_ignores_points_before_tini():
+    res = compute(goal(tini=day(1), asof=day(3)), pts((0, 100), (1, 1), (2, 2), (3, 3)))
+    assert res.stdflux == 0
+
+
+def test_numpts_counts_raw_points_up_to_asof():
+    data = pts((0, 0), (1, 1), (1, 2), (2, 3), (9, 4))
+    assert compute(goal(asof=day(2)), data).numpts == 4
+    assert compute(goal(asof=day(2), plotall=False), data).numpts == 3
