@@ -1,0 +1,402 @@
+"""Road-engine result -> Scene: every element of a Beeminder goal graph, back to front.
+
+Element list, colours and drawing order follow Beeminder's published graphs
+(see brickroad/graph/README.md). Sizes that Beeminder scales with the visible
+time span are multiplied by `s` (scale_for).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from brickroad.road.dates import AKH, SID
+from brickroad.road.roadmatrix import Road
+from brickroad.road.types import GoalParams, RoadResult
+
+from . import palette as P
+from .axes import axis_items
+from .fonts import text_width
+from .frame import make_frame, scale_for, time_range, value_range
+from .geometry import Frame, dedupe_dots, fold_into, thin_polyline
+from .lanes import IsoGrid, RoadView
+from .scene import Dots, Path, Scene, Text
+from .ticks import time_ticks
+from .watermark import buffer_text, quadrants
+
+_GUIDE_SPACINGS = (1, 7, 28, 112, 336)
+_GUIDE_MIN_GAP_PX = 6.0
+_MAX_GUIDES = 120
+
+
+class _Ctx:
+    """What every layer needs: params, result, frame, road view, scale."""
+
+    def __init__(self, gp: GoalParams, res: RoadResult, frame: Frame, s: float):
+        self.gp, self.res, self.f, self.s = gp, res, frame, s
+        self.road = Road(res.segments)
+        self.view = RoadView(self.road, res.yaw or 1, res.tfin,
+                             pessimistic=bool(gp.ppr) and res.yaw * res.dir < 0)
+        self.yaw = res.yaw if res.yaw else 1
+        # outside edge of the plot on the good / bad side, in pixels
+        m = frame.margin
+        self.good_edge = frame.plot.y0 - m if self.yaw > 0 else frame.plot.y1 + m
+        self.bad_edge = frame.plot.y1 + m if self.yaw > 0 else frame.plot.y0 - m
+
+    def path(self, t: np.ndarray, v: np.ndarray, **kw: object) -> Path:
+        xs, ys = fold_into(self.f, self.f.x(t), self.f.y(v))
+        return Path(xs, ys, **kw)  # type: ignore[arg-type]
+
+    def kinds(self, t: np.ndarray, v: np.ndarray) -> list[str]:
+        """Safety class of points against the current road (the dot colour rule)."""
+        n = len(t)
+        days = np.zeros(n, dtype=np.int64)
+        alive = np.ones(n, dtype=bool)
+        vv = v.astype(float)
+        bound = np.maximum(self.res.tfin, t)
+        for o in range(7):
+            tt = t + o * SID
+            if o:
+                vv = vv + self.view.ppr_per_day(tt)
+            ok = (self.yaw * (vv - self.road.rdf_many(tt)) >= -1e-15 * np.abs(vv)) & (tt <= bound)
+            alive &= ok
+            days += alive
+        names = np.array(P.SAFE_DAY_KINDS)[days]
+        names = np.where(t < self.res.tini, "blk", names)
+        return names.tolist()
+
+
+def build_scene(gp: GoalParams, res: RoadResult) -> Scene:
+    t0, t1 = time_range(gp, res)
+    s = scale_for(t0, t1)
+    pts_t = np.array([p.t for p in res.points] + [p.t for p in res.future_points], dtype=float)
+    pts_v = np.array([p.value for p in res.points] + [p.value for p in res.future_points], dtype=float)
+    road = Road(res.segments)
+    rt, rv = _red_line(road, res, t0, t1)
+    vis = (pts_t >= t0) & (pts_t <= t1)
+    extra = [np.array([res.flatline.value])] if res.flatline is not None else []
+    v0, v1 = value_range(gp, [pts_v[vis], rv] + extra)
+    frame, ylabels = make_frame(t0, t1, v0, v1, hide_y=bool(gp.hidey))
+    c = _Ctx(gp, res, frame, s)
+    scene = Scene(plot=frame.plot, status_color=P.STATUS.get(res.color, "#000000"))
+    items = scene.plot_items
+
+    grid = IsoGrid(c.view, t0, t1, kmax_days=_guide_kmax(c, t0, t1))
+    gt = grid.times
+    items += _regions(c, grid)
+    items += _watermarks(c)
+    items += _guidelines(c, grid)
+    if gp.maxflux and gp.maxflux > 0:
+        items += _flux_lines(c, gt)
+    else:
+        for k, color in ((6, P.ISO_GREEN), (2, P.ISO_BLUE), (1, P.ISO_ORANGE)):
+            items.append(c.path(gt, grid.iso(k), cls=f"iso{k}", stroke=color, width=0.99))
+    items.append(c.path(rt, rv, cls="razr", stroke=P.RED, width=3 * s))
+    if gp.aura:
+        items += _aura(c)
+    items.append(_pink_zone(c))
+    bull = _bullseye(c)
+    if bull is not None:
+        items.append(bull)
+    xticks = time_ticks(t0, t1)
+    for tk in xticks:
+        if tk.label:
+            x = float(frame.x(tk.t))
+            items.append(Path(np.array([x, x]), np.array([frame.plot.y0, frame.plot.y1]),
+                              cls="grid", stroke=P.GRID, width=1.0))
+    items += _data_layers(c)
+    items += _horizon(c)
+    scene.axis_items = axis_items(frame, xticks, ylabels, gp.yaxis)
+    return scene
+
+
+# ------------------------------------------------------------------ red line
+
+def _red_line(road: Road, res: RoadResult, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray]:
+    """Red line over the window, keeping both ends of vertical jumps; tini..tfin only."""
+    a, b = max(t0, res.tini), min(t1, res.tfin)
+    if b < a:  # the road lies entirely outside the window: draw what is closest
+        a = b = min(max(t0, res.tini), res.tfin)
+    ts, vs = [a], [road.rdf(a)]
+    for seg in road.segments:
+        if a < seg.t0 < b:
+            ts += [seg.t0, seg.t0]
+            vs += [road.rdf(seg.t0 - 1e-6) if seg.t0 > res.tini else seg.v0, seg.v0]
+    ts.append(b)
+    vs.append(road.rdf(b))
+    return np.array(ts, dtype=float), np.array(vs, dtype=float)
+
+
+# ------------------------------------------------------------------ lanes
+
+def _regions(c: _Ctx, grid: IsoGrid) -> list[Path]:
+    gt = grid.times
+    out: list[Path] = []
+    rd = c.road.rdf_many(gt)
+    iso2 = grid.iso(2)
+    t = np.concatenate((gt, gt[::-1]))
+    out.append(c.path(t, np.concatenate((rd, iso2[::-1])), cls="ybhp lane", fill=P.LANE,
+                      opacity=0.72, closed=True))
+    forever = grid.forever(c.res.tfin)
+    xs, ys = fold_into(c.f, c.f.x(gt), c.f.y(forever))
+    if len(xs):
+        xs = np.concatenate((xs, [xs[-1], xs[0]]))
+        ys = np.concatenate((ys, [c.good_edge, c.good_edge]))
+        out.append(Path(xs, ys, cls="ybhp forever", fill=P.FOREVER, opacity=0.72, closed=True))
+    return out
+
+
+def _guide_kmax(c: _Ctx, t0: float, t1: float) -> int:
+    return int(min(max((t1 - t0) / SID, 30) * 4, 40000))
+
+
+def _guidelines(c: _Ctx, grid: IsoGrid) -> list[Path]:
+    """The fan of pale yellow "k days of buffer" lines on the good side."""
+    gt = grid.times
+    base = c.f.y(c.road.rdf_many(gt))
+    spacing = _GUIDE_SPACINGS[-1]
+    for sp in _GUIDE_SPACINGS:
+        if sp > grid.kmax * grid.step:
+            break
+        gap = np.median(np.abs(c.f.y(grid.iso(sp)) - base))
+        if gap >= _GUIDE_MIN_GAP_PX:
+            spacing = sp
+            break
+    out: list[Path] = []
+    n = 1
+    p = c.f.plot
+    while len(out) < _MAX_GUIDES:
+        k = n if spacing == 1 else n * spacing - 1
+        if k > grid.kmax * grid.step:
+            break
+        ys = c.f.y(grid.iso(k))
+        # past the far edge everywhere: every further line is too
+        if (c.yaw > 0 and (ys < p.y0).all()) or (c.yaw < 0 and (ys > p.y1).all()):
+            break
+        out.append(c.path(gt, grid.iso(k), cls="guides", stroke=P.GUIDE, width=2 * c.s))
+        n += 1
+    return out
+
+
+def _flux_lines(c: _Ctx, gt: np.ndarray) -> list[Path]:
+    rd = c.road.rdf_many(gt)
+    out = [c.path(gt, rd + c.yaw * c.gp.maxflux, cls="maxflux", stroke=P.FLUX, width=4 * c.s)]
+    if c.res.stdflux > 0:
+        out.append(c.path(gt, rd + c.yaw * c.res.stdflux, cls="stdflux", stroke=P.FLUX, width=2 * c.s))
+    return out
+
+
+# ------------------------------------------------------------------ overlays
+
+def _watermarks(c: _Ctx) -> list[Text]:
+    res, gp, p = c.res, c.gp, c.f.plot
+    met = c.yaw * (res.vcur - res.vfin) >= 0
+    buf = buffer_text(res.safebuf, res.loser, res.tcur, res.tfin, res.tluz, gp.deadline, met,
+                      gp.waterbuf)
+    (bc, br), (pc, pr) = quadrants(res.yaw, res.dir)
+    out = []
+    for text, (col, row), cls in ((buf, (bc, br), "waterbuf"), (gp.waterbux or "", (pc, pr), "waterbux")):
+        if not text:
+            continue
+        size = 150.0
+        w = text_width(text, size, bold=True)
+        if w > p.w / 2 * 0.95:
+            size *= (p.w / 2 * 0.95) / w
+        x = p.x0 + p.w * (0.25 + 0.5 * col)
+        y = p.y0 + p.h * (0.25 + 0.5 * row) + size / 3
+        out.append(Text(x, y, text, size, cls=cls, bold=True, opacity=P.WATERMARK_OPACITY))
+    return out
+
+
+def _aura(c: _Ctx) -> list[Path]:
+    curve = c.res.aura_curve
+    if len(curve) < 2:
+        return []
+    t = np.array([q[0] for q in curve])
+    v = np.array([q[1] for q in curve])
+    half = max(c.res.stdflux, 0.005 * (c.f.v1 - c.f.v0))
+    out = []
+    for sel, op, cls in ((t <= c.res.asof, 0.15, "aurapast"), (t >= c.res.asof, 0.3, "aura")):
+        if sel.sum() < 2:
+            continue
+        tt, vv = t[sel], v[sel]
+        out.append(c.path(np.concatenate((tt, tt[::-1])), np.concatenate((vv + half, (vv - half)[::-1])),
+                          cls=cls, fill=P.AURA, opacity=op, closed=True))
+    return out
+
+
+def _pink_zone(c: _Ctx) -> Path:
+    a, b = c.res.asof, c.res.asof + AKH
+    ts = [a] + [seg.t0 for seg in c.road.segments if a < seg.t0 < b] + [b]
+    t = np.array(ts, dtype=float)
+    xs, ys = fold_into(c.f, c.f.x(t), c.f.y(c.road.rdf_many(t)))
+    xs = np.concatenate((xs, [xs[-1], xs[0]]))
+    ys = np.concatenate((ys, [c.bad_edge, c.bad_edge]))
+    return Path(xs, ys, cls="pinkregion", fill=P.PINK, opacity=0.4, closed=True, hatch=True)
+
+
+def _bullseye(c: _Ctx) -> Optional[Dots]:
+    t = c.res.tfin
+    x, y = float(c.f.x(t)), float(c.f.y(c.road.rdf(t)))
+    p = c.f.plot
+    if not (p.x0 - 10 <= x <= p.x1 + 10 and p.y0 - 10 <= y <= p.y1 + 10):
+        return None
+    return Dots(np.array([x]), np.array([y]), [P.RED], r=6.5, cls="bullseye", shape="bullseye")
+
+
+def _horizon(c: _Ctx) -> list:
+    t = c.res.asof + AKH
+    x = float(c.f.x(t))
+    p = c.f.plot
+    if not p.x0 <= x <= p.x1:
+        return []
+    line = Path(np.array([x, x]), np.array([p.y0, p.y1]), cls="horizon", stroke=P.HORIZON,
+                width=2 * c.s, dash=(8.0, 8.0))
+    label = Text(x + 16, p.y0 + p.h / 2, "Akrasia Horizon", 10.0, cls="horizontext",
+                 color=P.HORIZON, rotate=-90.0)
+    return [line, label]
+
+
+# ------------------------------------------------------------------ data
+
+def _data_layers(c: _Ctx) -> list:
+    res, gp, f, s = c.res, c.gp, c.f, c.s
+    out: list = []
+    t = np.array([q.t for q in res.points], dtype=float)
+    v = np.array([q.value for q in res.points], dtype=float)
+    ft = np.array([q.t for q in res.future_points], dtype=float)
+    fv = np.array([q.value for q in res.future_points], dtype=float)
+    win = (t >= f.t0 - SID) & (t <= f.t1 + SID)
+    # the segment just before the window still shapes the steppy line's first step
+    first = max(int(np.argmax(win)) - 1, 0) if win.any() else len(t)
+    tw, vw = t[first:], v[first:]
+    kinds_all = [_kind(q.color) for q in res.points[first:]]
+
+    if gp.steppy and len(tw):
+        st, sv = tw, vw
+        if res.flatline is not None:
+            st, sv = np.append(st, res.flatline.t), np.append(sv, res.flatline.value)
+        xs = np.repeat(st, 2)[1:]
+        ys = np.repeat(sv, 2)[:-1]
+        px, py = fold_into(f, f.x(xs), f.y(ys))
+        px, py = thin_polyline(px, py)
+        out.append(Path(px, py, cls="steppy", stroke=P.STEPPY, width=4 * s))
+    if gp.rosy:
+        rp = res.rosy_points
+        if rp:
+            rt = np.array([q[0] for q in rp])
+            rv = np.array([q[1] for q in rp])
+            px, py = fold_into(f, f.x(rt), f.y(rv))
+            px, py = thin_polyline(px, py)
+            out.append(Path(px, py, cls="rosy", stroke=P.ROSY, width=4 * s))
+            out.append(_dots(c, rt, rv, None, 5 * s, "rd", fill=P.ROSY))
+    if gp.plotall and res.rawpoints:
+        out += _all_points(c)
+    if gp.movingav:
+        ma = res.moving_average
+        if ma:
+            mt = np.array([q[0] for q in ma])
+            mv = np.array([q[1] for q in ma])
+            px, py = fold_into(f, f.x(mt), f.y(mv))
+            px, py = thin_polyline(px, py)
+            out.append(Path(px, py, cls="movingav", stroke=P.STEPPY, width=3 * s))
+    if gp.steppy and len(tw):
+        out.append(_dots(c, tw, vw, None, 7 * s, "std", fill=P.STEPPY))
+    if len(tw):
+        out.append(_dots(c, tw, vw, kinds_all, 5 * s, "dp", stroke="#000000", stroke_width=1 * s))
+        hollow = _hollow_mask(res, tw, vw)
+        if hollow.any():
+            out.append(_dots(c, tw[hollow], vw[hollow], None, 2.5 * s, "hp", fill="#ffffff"))
+    if len(ft):
+        out.append(_dots(c, ft, fv, c.kinds(ft, fv), 5 * s, "dp fuda", stroke="#000000",
+                         stroke_width=0.5 * s, opacity=0.3))
+    if res.flatline is not None:
+        fl = res.flatline
+        ft1, fv1 = np.array([fl.t]), np.array([fl.value])
+        out.append(_dots(c, ft1, fv1, c.kinds(ft1, fv1), 8 * s, "flatline", stroke="#000000",
+                         stroke_width=1 * s, shape="arrow"))
+    return out
+
+
+def _kind(color: str) -> str:
+    # the engine says "green" for 3+ days; the 7+ days forest green is refined in _dots
+    return {"green": "grn", "blue": "blu", "orange": "orn", "red": "red", "black": "blk"}.get(color, "?")
+
+
+def _dots(c: _Ctx, t: np.ndarray, v: np.ndarray, kinds: Optional[list[str]], r: float, cls: str,
+          fill: Optional[str] = None, stroke: Optional[str] = None, stroke_width: float = 0.0,
+          opacity: float = 1.0, shape: str = "circle") -> Dots:
+    """Dots at (t, v), thinned to one per pixel; kinds "?" are classified here."""
+    f = c.f
+    xs, ys = f.x(t), f.y(v)
+    p = f.plot
+    on = (xs >= p.x0 - r) & (xs <= p.x1 + r) & (ys >= p.y0 - r) & (ys <= p.y1 + r)
+    idx = np.flatnonzero(on)
+    xs, ys = xs[idx], ys[idx]
+    keep = dedupe_dots(xs, ys, ["."] * len(xs))
+    idx, xs, ys = idx[keep], xs[keep], ys[keep]
+    ks: Optional[list[str]] = None
+    if kinds is not None:
+        ks = [kinds[i] for i in idx.tolist()]
+        todo = [j for j, k in enumerate(ks) if k in ("?", "grn")]
+        if todo:
+            sel = idx[todo]
+            fresh = c.kinds(t[sel], v[sel])
+            for j, k in zip(todo, fresh):
+                ks[j] = k
+        fills = [P.DOT_FILL[k] for k in ks]
+    else:
+        fills = [fill or "#000000"] * len(xs)
+    return Dots(xs, ys, fills, r=r, cls=cls, stroke=stroke, stroke_width=stroke_width,
+                opacity=opacity, shape=shape, kinds=ks)
+
+
+def _all_points(c: _Ctx) -> list[Dots]:
+    """Every raw entry as a small dot (plotall); only where several entries share a day."""
+    rp = c.res.rawpoints
+    t = np.fromiter((q.t for q in rp), dtype=float, count=len(rp))
+    v = np.fromiter((q.value for q in rp), dtype=float, count=len(rp))
+    past = t <= c.res.asof
+    t, v = t[past], v[past]
+    # a raw point equal to its day's aggregate hides under the big dot: skip it
+    agg = np.array([q.t + 1j * q.value for q in c.res.points], dtype=complex)
+    hidden = np.isin(t + 1j * v, agg)
+    t, v = t[~hidden], v[~hidden]
+    if len(t) == 0:
+        return []
+    return [_dots(c, t, v, ["?"] * len(t), 3.5 * c.s, "ap")]
+
+
+def _hollow_mask(res: RoadResult, t: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Aggregates matching no value the user entered (sums, means...) get a white centre."""
+    rp = res.rawpoints
+    if not rp:
+        return np.zeros(len(t), dtype=bool)
+    raw = np.fromiter((q.t for q in rp), dtype=float, count=len(rp)) + \
+        1j * np.fromiter((q.value for q in rp), dtype=float, count=len(rp))
+    return ~np.isin(t + 1j * v, raw)
+
+
+def placeholder(message: str, title: str = "") -> Scene:
+    """A clear "nothing to draw" picture for goals the engine refuses (no data, bad road...)."""
+    from .scene import HEIGHT, WIDTH, Rect
+
+    plot = Rect(40.0, 25.0, WIDTH - 20.0, HEIGHT - 30.0)
+    scene = Scene(plot=plot, status_color="#000000", title=title)
+    p = plot
+    scene.plot_items.append(Path(np.array([p.x0, p.x1, p.x1, p.x0]), np.array([p.y0, p.y0, p.y1, p.y1]),
+                                 cls="placeholder", fill="#f4f4f4", closed=True))
+    lines = [ln for ln in message.replace("\\n", "\n").split("\n") if ln.strip()][:6] or ["No graph"]
+    y = p.y0 + p.h / 2 - 12 * (len(lines) - 1)
+    for ln in lines:
+        size = 16.0
+        w = text_width(ln, size)
+        if w > p.w * 0.9:
+            size *= p.w * 0.9 / w
+        scene.plot_items.append(Text(p.x0 + p.w / 2, y, ln, size, cls="message", color="#555555"))
+        y += 24
+    if title:
+        scene.axis_items.append(Text(p.x0 + p.w / 2, 17, title, 11.0, cls="title"))
+    return scene
+
