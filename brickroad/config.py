@@ -18,6 +18,11 @@ class Settings:
     first_user: str = "admin"
     max_body_bytes: int = DEFAULT_MAX_BODY
     base_url: str = "http://127.0.0.1:8080"
+    quotas_enabled: bool = True
+    quota_requests: int = 4000
+    quota_bytes: int = 2048 * 1024
+    redis_url: str | None = None
+    redis_prefix: str = "brickroad:"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -57,6 +62,11 @@ def load_settings(**overrides: object) -> Settings:
         "first_user": env.get("BRICKROAD_FIRST_USER", "admin"),
         "max_body_bytes": int(env.get("BRICKROAD_MAX_BODY_BYTES", DEFAULT_MAX_BODY)),
         "base_url": env.get("BRICKROAD_BASE_URL", "http://127.0.0.1:8080").rstrip("/"),
+        "quotas_enabled": env.get("BRICKROAD_QUOTAS", "on").lower() not in ("off", "0", "false", "no"),
+        "quota_requests": int(env.get("BRICKROAD_QUOTA_REQUESTS", 4000)),
+        "quota_bytes": int(env.get("BRICKROAD_QUOTA_BYTES", 2048 * 1024)),
+        "redis_url": env.get("BRICKROAD_REDIS_URL") or None,
+        "redis_prefix": env.get("BRICKROAD_REDIS_PREFIX", "brickroad:"),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ NOT_FOUND_MESSAGE = "The requested resource was not found."
 
 class BrickroadError(Exception):
     status = 400
+    headers: dict[str, str] = {}
 
     def body(self) -> dict[str, Any]:
         return {"errors": {"message": str(self)}}

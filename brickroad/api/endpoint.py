@@ -13,9 +13,9 @@ from starlette.responses import Response
 
 from brickroad.api import auth
 from brickroad.api.params import Params, merge, parse_body, parse_query
-from brickroad.api.responses import JSON
-from brickroad.errors import Forbidden, NotFound
-from brickroad.services import accounts
+from brickroad.api.responses import JSON, error_response
+from brickroad.errors import BrickroadError, Forbidden, NotFound
+from brickroad.services import accounts, quotas
 from brickroad.services.context import Context
 from brickroad.services.models import User
 
@@ -52,24 +52,39 @@ async def read_params(request: Request) -> Params:
 
 
 def api_endpoint(handler: Handler, authenticated: bool = True) -> Callable[[Request], Any]:
-    """Wrap a sync handler: parse async, then authenticate and run it (in a worker thread if it may block)."""
+    """Wrap a sync handler: parse async, then authenticate, count and run it (in a worker thread if it may block)."""
 
     async def endpoint(request: Request) -> Response:
         ctx: Context = request.app.state.ctx
         req = ApiRequest(ctx, request.method, dict(request.path_params), await read_params(request), request.headers)
+        request_bytes = len(await request.body())
+        meter = quotas.for_context(ctx) if authenticated and ctx.settings.quotas_enabled else None
+        usage: quotas.Usage | None = None
 
         def run() -> Any:
+            nonlocal usage
             if authenticated:
                 req.user = auth.authenticate(ctx, req.params, req.headers)
+                if meter is not None:
+                    usage = meter.admit(req.user, request_bytes)
             return handler(req)
 
-        if request.method == "GET" and ctx.db.dialect == "sqlite":
-            # A WAL read never waits for a writer and takes well under a
-            # millisecond: running it here beats the hop to a worker thread.
-            result = run()
-        else:
-            result = await run_in_threadpool(run)
-        return result if isinstance(result, Response) else JSON(result)
+        try:
+            if request.method == "GET" and ctx.db.dialect == "sqlite":
+                # A WAL read never waits for a writer and takes well under a
+                # millisecond: running it here beats the hop to a worker thread.
+                result = run()
+            else:
+                result = await run_in_threadpool(run)
+            response = result if isinstance(result, Response) else JSON(result)
+        except BrickroadError as exc:
+            if usage is None:
+                raise  # not a counted call: the app's handler answers
+            response = error_response(exc)
+        if meter is not None and usage is not None:
+            usage = meter.add_response(req.user, usage, len(response.body))
+            response.headers.update(usage.headers())
+        return response
 
     return endpoint
 

@@ -18,7 +18,7 @@ class JSON(Response):
 
 
 def error_response(exc: BrickroadError) -> JSON:
-    return JSON(exc.body(), status_code=exc.status)
+    return JSON(exc.body(), status_code=exc.status, headers=exc.headers or None)
 
 
 def plain_error(status: int, message: str) -> JSON:

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from brickroad.cli import client_cmds
 from brickroad.config import load_settings
 from brickroad.errors import BrickroadError
 from brickroad.services import accounts, tokens
@@ -16,6 +17,8 @@ from brickroad.store.migrate import upgrade
 app = typer.Typer(help="brickroad: a Beeminder-compatible commitment service.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+quota_app = typer.Typer(help="Daily API quotas (requests and bytes per user per local day).", no_args_is_help=True)
+app.add_typer(quota_app, name="quota")
 
 try:  # the road engine's tools live in their own module
     from brickroad.cli.road import app as road_app
@@ -23,6 +26,8 @@ try:  # the road engine's tools live in their own module
     app.add_typer(road_app, name="road", help="Run the road engine on a goal file.")
 except ImportError:  # pragma: no cover - only while the engine is being built
     pass
+
+client_cmds.register(app)  # login, goals, datapoints, add, import, call, … (any Beeminder-compatible server)
 
 
 def _context() -> Context:
@@ -108,6 +113,37 @@ def user_api(name: str, enabled: bool = typer.Argument(..., help="true to enable
     except BrickroadError as exc:
         _fail(exc)
     typer.echo(f"API calls {'enabled' if enabled else 'disabled'} for {name}")
+
+
+@quota_app.command("show")
+def quota_show(name: str) -> None:
+    """Today's API usage and limits for a user."""
+    from brickroad.services import quotas
+
+    ctx = _context()
+    try:
+        usage = quotas.for_context(ctx).today(accounts.get_user(ctx, name))
+    except BrickroadError as exc:
+        _fail(exc)
+    typer.echo(f"{name} on {usage.day}: {usage.requests}/{usage.limit_requests} requests, "
+               f"{usage.bytes}/{usage.limit_bytes} bytes (resets at {usage.reset_at})")
+
+
+@quota_app.command("set")
+def quota_set(
+    name: str,
+    requests: Optional[int] = typer.Option(None, "--requests", help="Requests per day (omit for the global default)."),
+    nbytes: Optional[int] = typer.Option(None, "--bytes", help="Bytes per day (omit for the global default)."),
+) -> None:
+    """Give a user their own daily limits; omitted ones fall back to the global defaults."""
+    from brickroad.services import quotas
+
+    ctx = _context()
+    try:
+        quotas.for_context(ctx).set_limits(accounts.get_user(ctx, name), requests, nbytes)
+    except BrickroadError as exc:
+        _fail(exc)
+    typer.echo(f"limits for {name}: requests={requests or 'default'} bytes={nbytes or 'default'}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from brickroad.clock import Clock, SystemClock
 from brickroad.config import Settings
@@ -14,6 +15,8 @@ class Context:
     db: Database
     settings: Settings
     clock: Clock
+    # Per-process quota counters (services.quotas.Quotas), created on first use.
+    quotas: Any = field(default=None, repr=False)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> "Context":

@@ -96,3 +96,12 @@ def serve_and_check(env: dict[str, str]) -> None:
         proc.wait(timeout=10)
     # a second start finds a user and creates none
     assert last_line(run(env, "user", "token", "firstie")) == token
+
+
+def test_quota_set_and_show(env: dict[str, str]) -> None:
+    run(env, "user", "create", "quinn")
+    assert "limits for quinn: requests=10" in run(env, "quota", "set", "quinn", "--requests", "10").stdout
+    shown = run(env, "quota", "show", "quinn").stdout
+    assert "0/10 requests" in shown and f"0/{2048 * 1024} bytes" in shown
+    bad = run(env, "quota", "set", "quinn", "--requests", "-1", ok=False)
+    assert bad.returncode == 1 and "zero or more" in bad.stderr
