@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from brickroad.cli import client_cmds
+from brickroad.cli import graph as graph_cmd
 from brickroad.config import load_settings
 from brickroad.errors import BrickroadError
 from brickroad.services import accounts, tokens
@@ -27,6 +28,7 @@ try:  # the road engine's tools live in their own module
 except ImportError:  # pragma: no cover - only while the engine is being built
     pass
 
+graph_cmd.register(app)  # brickroad graph FILE.bb -o out.png
 client_cmds.register(app)  # login, goals, datapoints, add, import, call, … (any Beeminder-compatible server)
 
 

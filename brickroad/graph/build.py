@@ -7,6 +7,7 @@ time span are multiplied by `s` (scale_for).
 
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 import numpy as np
@@ -26,7 +27,7 @@ from .ticks import time_ticks
 from .watermark import buffer_text, quadrants
 
 _GUIDE_SPACINGS = (1, 7, 28, 112, 336)
-_GUIDE_MIN_GAP_PX = 6.0
+_GUIDE_MIN_GAP_PX = 5.2
 _MAX_GUIDES = 120
 
 
@@ -74,9 +75,13 @@ def build_scene(gp: GoalParams, res: RoadResult) -> Scene:
     pts_v = np.array([p.value for p in res.points] + [p.value for p in res.future_points], dtype=float)
     road = Road(res.segments)
     rt, rv = _red_line(road, res, t0, t1)
-    vis = (pts_t >= t0) & (pts_t <= t1)
+    # the value range covers the unpadded window, so a jump just before tmin doesn't stretch it
+    tp0, tp1 = t0 + (t1 - t0) / 1.04 * 0.02, t1 - (t1 - t0) / 1.04 * 0.02
+    vis = (pts_t >= tp0) & (pts_t <= tp1)
+    rsel = (rt > tp0) & (rt <= tp1)
+    rv_in = np.concatenate((rv[rsel], [road.rdf(tp0), road.rdf(tp1)]))
     extra = [np.array([res.flatline.value])] if res.flatline is not None else []
-    v0, v1 = value_range(gp, [pts_v[vis], rv] + extra)
+    v0, v1 = value_range(gp, [pts_v[vis], rv_in] + extra)
     frame, ylabels = make_frame(t0, t1, v0, v1, hide_y=bool(gp.hidey))
     c = _Ctx(gp, res, frame, s)
     scene = Scene(plot=frame.plot, status_color=P.STATUS.get(res.color, "#000000"))
@@ -159,7 +164,10 @@ def _guidelines(c: _Ctx, grid: IsoGrid) -> list[Path]:
     for sp in _GUIDE_SPACINGS:
         if sp > grid.kmax * grid.step:
             break
-        gap = np.median(np.abs(c.f.y(grid.iso(sp)) - base))
+        # distance between neighbouring lines, measured across them
+        dy = float(np.median(np.abs(c.f.y(grid.iso(sp)) - base)))
+        dx = sp * SID * c.f.plot.w / (c.f.t1 - c.f.t0)
+        gap = dx * dy / math.hypot(dx, dy) if dx and dy else 0.0
         if gap >= _GUIDE_MIN_GAP_PX:
             spacing = sp
             break
@@ -215,7 +223,12 @@ def _aura(c: _Ctx) -> list[Path]:
         return []
     t = np.array([q[0] for q in curve])
     v = np.array([q[1] for q in curve])
-    half = max(c.res.stdflux, 0.005 * (c.f.v1 - c.f.v0))
+    # about the 90% flux: 90th percentile of the data's distance from the fitted curve
+    pt = np.array([q.t for q in c.res.points], dtype=float)
+    pv = np.array([q.value for q in c.res.points], dtype=float)
+    near = (pt >= t[0]) & (pt <= t[-1])
+    dev = np.abs(pv[near] - np.interp(pt[near], t, v)) if near.any() else np.zeros(1)
+    half = 1.5 * max(float(np.percentile(dev, 90)), c.res.stdflux, 0.005 * (c.f.v1 - c.f.v0))
     out = []
     for sel, op, cls in ((t <= c.res.asof, 0.15, "aurapast"), (t >= c.res.asof, 0.3, "aura")):
         if sel.sum() < 2:
@@ -314,7 +327,7 @@ def _data_layers(c: _Ctx) -> list:
     if res.flatline is not None:
         fl = res.flatline
         ft1, fv1 = np.array([fl.t]), np.array([fl.value])
-        out.append(_dots(c, ft1, fv1, c.kinds(ft1, fv1), 8 * s, "flatline", stroke="#000000",
+        out.append(_dots(c, ft1, fv1, c.kinds(ft1, fv1), 12 * s, "flatline", stroke="#000000",
                          stroke_width=1 * s, shape="arrow"))
     return out
 

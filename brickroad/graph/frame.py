@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from brickroad.road.dates import AKH, DIY, SID
+from brickroad.road.dates import DIY, SID
 from brickroad.road.types import GoalParams, RoadResult
 
 from .fonts import text_width
@@ -27,7 +27,6 @@ def time_range(gp: GoalParams, res: RoadResult) -> tuple[float, float]:
     else:
         years = math.floor(max(0.0, res.tcur - t0) / (DIY * SID))
         t1 = res.tcur + 14 * SID * (1 + years / 2)
-        t1 = max(t1, res.asof + AKH + 2 * SID)  # always show the akrasia horizon
     if not t1 - t0 >= _MIN_SPAN_T:
         t1 = t0 + _MIN_SPAN_T
     pad = 0.02 * (t1 - t0)
@@ -63,7 +62,7 @@ def value_range(gp: GoalParams, values: list[np.ndarray]) -> tuple[float, float]
 
 def y_tick_labels(v0: float, v1: float) -> list[tuple[float, str]]:
     vals = value_ticks(v0, v1)
-    step = nice_step(v1 - v0, 8)
+    step = nice_step(v1 - v0, 11)
     return [(v, fmt_value(v, step)) for v in vals]
 
 

@@ -99,14 +99,13 @@ class IsoGrid:
         return self.sign * w + self._cum[: self.n]
 
     def forever(self, tfin: float) -> np.ndarray:
-        """Isoline of "safe until the goal date": yaw-extreme of the road from t to tfin."""
-        rd = self.view.road.rdf_many(self.t)
-        w = self.sign * rd
-        # suffix maxima over the part of the grid up to tfin; beyond tfin the line is flat anyway
+        """Isoline of "safe until the goal date": the yaw-extreme of the road (less PPRs) up to tfin."""
+        w = self._levels[0]
         last = int(np.searchsorted(self.t, tfin, side="right"))
         out = w.copy()
         if last > 0:
             out[:last] = np.maximum.accumulate(w[:last][::-1])[::-1]
-            # tfin itself may fall between grid points: the value there bounds earlier times
-            out[:last] = np.maximum(out[:last], self.sign * self.view.road.rdf(tfin))
-        return self.sign * out[: self.n]
+            # tfin may fall between grid points: the road there bounds the earlier times too
+            at_fin = self.sign * self.view.road.rdf(tfin)
+            out[:last] = np.maximum(out[:last], at_fin - self.sign * self._cum[last - 1])
+        return self.sign * out[: self.n] + self._cum[: self.n]

@@ -68,6 +68,7 @@ _TIME_STEPS = (
     ("week", 7, 1, _fmt_day),
     ("week", 14, 7, _fmt_day),
     ("month", 1, 0, _fmt_month),
+    ("month", 2, 1, _fmt_month),
     ("month", 3, 1, _fmt_month),
     ("month", 6, 1, _fmt_month),
     ("month", 12, 3, _fmt_year),
@@ -100,18 +101,18 @@ def time_ticks(t0: float, t1: float, want: int = 6) -> list[Tick]:
 
 
 def nice_step(span: float, want: int) -> float:
-    """A step of 1, 2 or 5 times a power of ten giving about `want` intervals."""
+    """A step of 1, 2 or 5 times a power of ten giving at most about `want` intervals."""
     if not (span > 0) or not math.isfinite(span):
         return 1.0
     raw = span / max(want, 1)
     mag = 10.0 ** math.floor(math.log10(raw))
-    for m in (1, 2, 2.5, 5, 10):
+    for m in (1, 2, 5, 10):
         if m * mag >= raw:
             return m * mag
     return 10 * mag
 
 
-def value_ticks(v0: float, v1: float, want: int = 8) -> list[float]:
+def value_ticks(v0: float, v1: float, want: int = 11) -> list[float]:
     step = nice_step(v1 - v0, want)
     k0, k1 = math.ceil(v0 / step - 1e-9), math.floor(v1 / step + 1e-9)
     if not (math.isfinite(k0) and math.isfinite(k1)) or k1 - k0 > 100:
