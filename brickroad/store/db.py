@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, event, text
@@ -32,10 +33,18 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 class Database:
-    """One engine per process; `read()` and `write()` each run one transaction."""
+    """One engine per process; `read()` and `write()` each run one transaction.
+
+    Inside an open `write()` block, further `read()`/`write()` calls on the
+    same thread join that transaction instead of opening their own. That is
+    what lets a batch of service calls (the /api/v2 `batch` service) commit
+    or roll back as one, while each service still manages its own
+    transaction when called alone.
+    """
 
     def __init__(self, url: str, echo: bool = False) -> None:
         self.url = url
+        self._active: ContextVar[Connection | None] = ContextVar(f"brickroad-tx-{id(self)}", default=None)
         if url.startswith("sqlite"):
             self.dialect = "sqlite"
             self.engine = create_engine(
@@ -56,13 +65,25 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        outer = self._active.get()
+        if outer is not None:
+            yield outer
+            return
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
+        outer = self._active.get()
+        if outer is not None:
+            yield outer
+            return
         with self._writer.connect() as conn, conn.begin():
-            yield conn
+            token = self._active.set(conn)
+            try:
+                yield conn
+            finally:
+                self._active.reset(token)
 
     def ping(self) -> bool:
         try:

@@ -71,3 +71,22 @@ def test_ping_reports_health(ctx: Context) -> None:
     assert ctx.db.ping() is True
     with ctx.db.read() as conn:
         assert conn.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_nested_writes_join_the_outer_transaction(ctx: Context) -> None:
+    with pytest.raises(RuntimeError):
+        with ctx.db.write():
+            with ctx.db.write() as inner:
+                user_rows.insert_user(inner, username="joined_a", timezone="UTC", created_at=1, updated_at=1)
+            with ctx.db.read() as seen:  # reads inside see the uncommitted row
+                assert user_rows.by_username(seen, "joined_a") is not None
+            with ctx.db.write() as inner:
+                user_rows.insert_user(inner, username="joined_b", timezone="UTC", created_at=1, updated_at=1)
+            raise RuntimeError("the batch fails after both inner writes")
+    with ctx.db.read() as conn:  # both rolled back together
+        assert user_rows.by_username(conn, "joined_a") is None
+        assert user_rows.by_username(conn, "joined_b") is None
+    with ctx.db.write() as conn:  # and the next transaction starts fresh
+        user_rows.insert_user(conn, username="joined_c", timezone="UTC", created_at=1, updated_at=1)
+    with ctx.db.read() as conn:
+        assert user_rows.by_username(conn, "joined_c") is not None
