@@ -82,7 +82,20 @@ def compute(params: GoalParams, data: Sequence[Datapoint] | DataColumns,
 
     ``asof`` (unix seconds, normally a day's start) overrides ``params.asof``.
     Raises RoadError for anything Beebrain would refuse, with Beebrain's text.
+    Overflowing numbers become inf/NaN as they do in JavaScript, silently.
     """
+    try:
+        with np.errstate(all="ignore"):
+            return _compute(params, data, asof)
+    except RoadError:
+        raise
+    except (ArithmeticError, ValueError, TypeError, IndexError, KeyError) as e:
+        # a safety net: callers only ever have to handle RoadError
+        raise RoadError(f"Can't process this goal ({type(e).__name__}: {e})", params) from e
+
+
+def _compute(params: GoalParams, data: Sequence[Datapoint] | DataColumns,
+             asof: Optional[float]) -> RoadResult:
     if asof is not None:
         params = replace(params, asof=asof)
     gp = vet(params)
