@@ -43,9 +43,13 @@ def daystamp_of(ts: int, tz: str, deadline: int) -> str:
 
 
 def day_end(day: date, tz: str, deadline: int) -> int:
-    """Last second of a Beeminder day: 23:59:59 local, moved by the deadline."""
-    wall = datetime.combine(day, time(23, 59, 59)) + timedelta(seconds=deadline)
-    return from_local(wall, tz)
+    """Last second of a Beeminder day: one second before the next day starts.
+
+    Computed from the next day's start rather than as 23:59:59 + deadline so a
+    deadline wall time that DST skips still ends the day at the real transition.
+    """
+    wall = datetime.combine(day + timedelta(days=1), time(0, 0)) + timedelta(seconds=deadline)
+    return from_local(wall, tz) - 1
 
 
 def day_start(day: date, tz: str) -> int:

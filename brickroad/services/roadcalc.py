@@ -55,8 +55,14 @@ def today_stamp(goal: Goal, tz: str, now: int) -> str:
     return days.daystamp_of(now, tz, goal.deadline)
 
 
-def road_stamp(t: int, tz: str, deadline: int) -> str:
-    return days.daystamp_of(int(t), tz, deadline)
+def road_stamp(t: int, tz: str, deadline: int = 0) -> str:
+    """The calendar day a road date names: its plain local date.
+
+    Road dates are day anchors (local midnight or noon, or a goaldate as sent),
+    not moments of data entry, so the deadline shift doesn't apply to them:
+    moving the deadline must not move the road.
+    """
+    return days.daystamp_of(int(t), tz, 0)
 
 
 def bb_input(goal: Goal, tz: str, rows: Sequence[EngineRow], now: int, yoog: str = "U/G") -> dict[str, Any]:
