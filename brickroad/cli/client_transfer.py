@@ -1,0 +1,108 @@
+"""`brickroad import` and `brickroad export`: many datapoints at once."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from brickroad.cli import client_csv
+from brickroad.cli.client_output import console
+from brickroad.client import Client, Datapoint, PartialFailure
+from brickroad.client.errors import describe, item_message
+from brickroad.client.models import NewDatapoint
+
+
+@dataclass
+class ImportReport:
+    sent: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+    refused_batches: int = 0
+    seconds: float = 0.0
+
+    def summary(self, slug: str) -> str:
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(self.statuses.items())) or "nothing new"
+        rate = self.sent / self.seconds if self.seconds > 0 else 0.0
+        return f"imported {self.sent} points into {slug} ({counts}) in {self.seconds:.2f}s, {rate:,.0f} points/s"
+
+
+def _progress(total: int, enabled: bool) -> Progress:
+    return Progress(
+        TextColumn("[bold]importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console(stderr=True),
+        disable=not enabled,
+        transient=True,
+    )
+
+
+def send_points(
+    bee: Client, slug: str, points: list[NewDatapoint], lines: list[int], batch_size: int, show_progress: bool
+) -> ImportReport:
+    """create_all in batches; a batch that partly fails is reported, the rest still go."""
+    report = ImportReport()
+    start = time.perf_counter()
+    with _progress(len(points), show_progress) as progress:
+        task = progress.add_task("import", total=len(points))
+        for offset in range(0, len(points), batch_size):
+            batch = points[offset : offset + batch_size]
+            try:
+                created = bee.create_all(slug, batch)
+            except PartialFailure as exc:
+                created = [Datapoint.from_json(p) for p in exc.successes]
+                report.failures += [_failure_line(e, lines, offset) for e in exc.failures]
+                report.refused_batches += 1
+            report.statuses.update(p.status or "created" for p in created)
+            report.sent += len(created)
+            progress.advance(task, len(batch))
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _failure_line(item: Any, lines: list[int], offset: int) -> str:
+    """`line N: value: is not a number` from a create_all error item carrying its batch index."""
+    if isinstance(item, dict) and isinstance(item.get("index"), int) and 0 <= offset + item["index"] < len(lines):
+        return f"line {lines[offset + item['index']]}: {describe(item.get('errors'), None)}"
+    return f"refused: {item_message(item)}"
+
+
+def all_points(bee: Client, slug: str, per: int = 1000) -> list[Datapoint]:
+    """Every point of the goal, oldest first."""
+    points = list(bee.iter_datapoints(slug, per=per))
+    points.sort(key=lambda p: (p.timestamp, p.id))
+    return points
+
+
+def export_rows(bee: Client, slugs: list[str]) -> Iterator[tuple[str, Datapoint]]:
+    for slug in slugs:
+        for point in all_points(bee, slug):
+            yield slug, point
+
+
+def export(bee: Client, slugs: list[str], fmt: str, several: bool, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    if fmt == "csv":
+        return client_csv.write(export_rows(bee, slugs), out, with_goal=several)
+    data: Any
+    if several:
+        data = {slug: [p.raw for p in all_points(bee, slug)] for slug in slugs}
+        count = sum(len(v) for v in data.values())
+    else:
+        data = [p.raw for p in all_points(bee, slugs[0])]
+        count = len(data)
+    out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return count
+
+
+def read_csv(path: Path) -> client_csv.ParsedFile:
+    return client_csv.read(path)
