@@ -101,7 +101,8 @@ def error_stats(message: str, gp: Optional[GoalParams], asof: Any) -> dict[str, 
     """What Beebrain outputs when it refuses a goal: defaults plus echoes."""
     out = dict(_DEFAULTS)
     out["error"] = message
-    out["proctm"] = None if asof is None else daysnap(asof)
+    fine = isinstance(asof, (int, float)) and not isinstance(asof, bool) and math.isfinite(asof)
+    out["proctm"] = daysnap(asof) if fine else asof
     if gp is not None:
         siru = SECS.get(gp.runits) if isinstance(gp.runits, str) else None
         out.update(gldt=_day(gp.tfin), goal=gp.vfin, rate=_jsmul(gp.rfin, siru),

@@ -7,6 +7,7 @@ params first, then data, then the road.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Callable, Optional
@@ -216,9 +217,42 @@ def _lazy_lists(gp: GoalParams, goal: Goal, res: RoadResult, agg: Any, npast: in
                     for t, v in zip(agg.t[npast:].tolist(), agg.v[npast:].tolist())]
         if name == "raw":
             return [RawPoint(t, v, c) for t, v, c in zip(ts.tolist(), agg.raw_v.tolist(), cs)]
+        if name == "derails":
+            return _derails(ts, agg, cs)
+        if name == "hashtags":
+            return _hashtags(ts, cs) if gp.hashtags else []
         return graph(name)
 
     return make
+
+
+_REDYEST_CHANGE = 1562299200  # 2019-07-05: derailing became "red yesterday"
+_HASHTAG = re.compile(r"(?:^|\s)(#[^\W\d_]\w*)(?=$|\s)")
+
+
+def _derails(ts: np.ndarray, agg: Any, cs: list[str]) -> list[tuple[float, float]]:
+    """Where RECOMMITTED points mark a derailment, at that day's aggregated value.
+
+    Older derailments are drawn a day earlier, as Beebrain has done since the
+    switch to the red-yesterday rule.
+    """
+    aggval = dict(zip(agg.t.tolist(), agg.v.tolist()))
+    out = []
+    for i, c in enumerate(cs):
+        if c.startswith("RECOMMITTED"):
+            t = float(ts[i])
+            shown = t - SID if t < _REDYEST_CHANGE else t
+            out.append((shown, aggval.get(t, float(agg.raw_v[i]))))
+    return out
+
+
+def _hashtags(ts: np.ndarray, cs: list[str]) -> list[tuple[float, str]]:
+    tags: dict[float, dict[str, None]] = {}
+    for t, c in zip(ts.tolist(), cs):
+        if "#" in c:
+            for m in _HASHTAG.finditer(c):
+                tags.setdefault(t, {})[m.group(1)] = None
+    return [(t, " ".join(d)) for t, d in tags.items()]
 
 
 class _TimeSet:

@@ -207,6 +207,16 @@ class RoadResult:
         return self._get("raw") or []
 
     @property
+    def derails(self) -> list[tuple[float, float]]:
+        """Derailment markers (t, v) from RECOMMITTED datapoints."""
+        return self._get("derails") or []
+
+    @property
+    def hashtags(self) -> list[tuple[float, str]]:
+        """(t, "#tag #other") for each timestamp whose comments carry hashtags."""
+        return self._get("hashtags") or []
+
+    @property
     def moving_average(self) -> list[tuple[float, float]]:
         """Exponential moving average samples [(t, v)] (empty unless params.movingav)."""
         return self._get("movingav") or []

@@ -30,3 +30,9 @@ def test_aura_of_a_straight_line_is_that_line():
     res = compute(goal(aura=True, asof=day(4)), pts((0, 0), (2, 4), (4, 8)))
     assert res.aura_curve[0] == (day(0), pytest.approx(0, abs=1e-9))
     assert res.aura_curve[6][1] == pytest.approx(12)  # extends past today at the same slope
+
+
+def test_derailments_and_hashtags():
+    res = compute(goal(asof=day(3)), pts((0, 0), (1, 1, "RECOMMITTED at 1 #oops"), (2, 2, "#a #b x#c")))
+    assert res.derails == [(day(1), 1)]
+    assert res.hashtags == [(day(1), "#oops"), (day(2), "#a #b")]
