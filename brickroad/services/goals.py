@@ -67,6 +67,14 @@ def load(conn: Connection, user: User, slug: str, for_update: bool = False) -> G
     return Goal.from_row(row)
 
 
+def load_fresh(conn: Connection, user: User, slug: str, now: int) -> Goal:
+    """Lock the goal and bring its derived fields up to now (days may have passed since the last write)."""
+    goal = load(conn, user, slug, for_update=True)
+    if (goal.stats or {}).get("today") != roadcalc.today_stamp(goal, user.timezone, now):
+        goal = recompute(conn, user, goal, now)
+    return goal
+
+
 def recent_points(conn: Connection, goal: Goal, n: int = RECENT) -> list[Datapoint]:
     return [Datapoint.from_row(r) for r in point_rows.newest(conn, goal.id, n)]
 
@@ -530,7 +538,7 @@ def dial_road(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalVie
     if errors:
         raise Invalid(errors)
     with ctx.db.write() as conn:
-        goal = load(conn, user, slug, for_update=True)
+        goal = load_fresh(conn, user, slug, now)
         tz = user.timezone
         today = _day(goal, tz, now)
         horizon_day = today + timedelta(days=AKRASIA_DAYS)
@@ -553,17 +561,21 @@ def dial_road(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalVie
 # ------------------------------------------------------------------ ratchet
 
 
-def rebase_road(goal: Goal, tz: str, now: int, new_value: float, flat_days: int = 0) -> list[list[Any]]:
-    """Keep the past, jump today's line to new_value, optionally flat for some days, then the old rates.
+def rebase_road(
+    goal: Goal, tz: str, now: int, new_value: float, flat_days: int = 0, jump_offset: int = 0
+) -> list[list[Any]]:
+    """Keep the past, jump the line to new_value on today+jump_offset, optionally flat, then the old rates.
 
-    Used by ratchet (jump toward the data) and uncle (post-derail respite).
+    Used by ratchet (jump today, toward the data) and uncle (jump yesterday, the
+    derail day, so the respite starts clean).
     """
     stats = goal.stats or {}
     today = _day(goal, tz, now)
-    t_today = days.day_noon(today, tz)
-    line_today = line_values(goal, tz, now, 1)[0]
-    past = [r for r in goal.road if r[0] is not None and days.day_of(int(r[0]), tz, goal.deadline) < today]
-    rows: list[list[Any]] = [*past, [t_today, line_today, None], [t_today, new_value, None]]
+    jump_day = today + timedelta(days=jump_offset)
+    t_jump = days.day_noon(jump_day, tz)
+    line_at_jump = roadcalc.line_values(goal, tz, now, 1, offset_days=jump_offset)[0]
+    past = [r for r in goal.road if r[0] is not None and days.day_of(int(r[0]), tz, 0) < jump_day]
+    rows: list[list[Any]] = [*past, [t_jump, line_at_jump, None], [t_jump, new_value, None]]
     if flat_days:
         rows.append([days.day_noon(today + timedelta(days=flat_days), tz), new_value, None])
     last_t = rows[-1][0]
@@ -590,7 +602,7 @@ def ratchet(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalView:
     beemergency = str(p.get("beemergency", "")).strip().lower() == "true" or p.get("beemergency") is True
     now = ctx.clock.now()
     with ctx.db.write() as conn:
-        goal = load(conn, user, slug, for_update=True)
+        goal = load_fresh(conn, user, slug, now)
         if goal.archived_at is not None or goal.frozen or goal.won or goal.safebuf is None:
             raise Refused("Goal cannot be ratcheted (may be archived, ended, or have no buffer)")
         current = goal.safebuf
@@ -605,8 +617,10 @@ def ratchet(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalView:
         if curval is None:
             raise Refused("Goal cannot be ratcheted (may be archived, ended, or have no buffer)")
         # Shift the line from today on so the day before day N sits exactly at today's value.
-        values = line_values(goal, tz, now, newsafety + 1)
-        anchor = values[newsafety - 1] if newsafety > 0 else line_values_prev(goal, tz, now)
+        values = line_values(goal, tz, now, max(2, newsafety + 1))
+        # Day 0 has no day before it on the road (the line is flat before tini), so
+        # extrapolate one day back from today's slope.
+        anchor = values[newsafety - 1] if newsafety > 0 else 2 * values[0] - values[1]
         shift = curval - anchor
         if goal.yaw * shift < 0:
             raise Refused("Failed to ratchet goal")
@@ -615,11 +629,6 @@ def ratchet(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalView:
         if updated.safebuf is not None and updated.safebuf > current:
             raise Refused("Failed to ratchet goal")
         return view(conn, updated)
-
-
-def line_values_prev(goal: Goal, tz: str, now: int) -> float:
-    """Yesterday's red-line value (to extrapolate a zero-day ratchet)."""
-    return roadcalc.line_values(goal, tz, now, 1, offset_days=-1)[0]
 
 
 # ------------------------------------------------------------------ misc

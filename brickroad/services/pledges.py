@@ -86,13 +86,13 @@ def uncle(ctx: Context, user: User, slug: str) -> GoalView:
     """Derail now: charge the pledge, step it up, and give a week's flat respite from today's value."""
     now = ctx.clock.now()
     with ctx.db.write() as conn:
-        goal = goal_service.load(conn, user, slug, for_update=True)
+        goal = goal_service.load_fresh(conn, user, slug, now)
         if goal.safebuf is None or goal.safebuf > 0 or goal.archived_at is not None:
             raise Refused("Can't uncle a goal that's not in the red.")
         if goal.pledge > 0:
             charge_rows.insert_charge(conn, user.pk, goal.pledge, f"derailed {goal.slug} (uncle)", "derail", now, goal.id)
         curval = (goal.stats or {}).get("curval", goal.initval)
-        road = goal_service.rebase_road(goal, user.timezone, now, float(curval), flat_days=RESPITE_DAYS)
+        road = goal_service.rebase_road(goal, user.timezone, now, float(curval), flat_days=RESPITE_DAYS, jump_offset=-1)
         goal = goal_service.save_and_recompute(
             conn, user, goal, now, road=road, pledge=step_up(goal.pledge, goal.pledge_cap), queued=True
         )
