@@ -8,6 +8,7 @@ time span are multiplied by `s` (scale_for).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Optional
 
 import numpy as np
@@ -27,15 +28,31 @@ from .ticks import time_ticks
 from .watermark import buffer_text, quadrants
 
 _GUIDE_SPACINGS = (1, 7, 28, 112, 336)
-_GUIDE_MIN_GAP_PX = 5.2
+_GUIDE_MIN_GAP_PX = 6.25  # across the lines; fits the spacing of all eight reference graphs
 _MAX_GUIDES = 120
+
+
+class _Arrays:
+    """The result's point lists as numpy columns, converted once per render."""
+
+    def __init__(self, res: RoadResult):
+        def cols(pts: list, k: int) -> tuple[np.ndarray, ...]:
+            if not pts:
+                return tuple(np.zeros(0) for _ in range(k))
+            z = list(zip(*pts))
+            return tuple(np.array(z[i], dtype=float) for i in range(k))
+
+        self.t, self.v = cols(res.points, 2)
+        self.colors: list[str] = [q.color for q in res.points]
+        self.ft, self.fv = cols(res.future_points, 2)
+        self.rt, self.rv = cols(res.rawpoints, 2)
 
 
 class _Ctx:
     """What every layer needs: params, result, frame, road view, scale."""
 
-    def __init__(self, gp: GoalParams, res: RoadResult, frame: Frame, s: float):
-        self.gp, self.res, self.f, self.s = gp, res, frame, s
+    def __init__(self, gp: GoalParams, res: RoadResult, frame: Frame, s: float, arr: _Arrays):
+        self.gp, self.res, self.f, self.s, self.a = gp, res, frame, s, arr
         self.road = Road(res.segments)
         self.view = RoadView(self.road, res.yaw or 1, res.tfin,
                              pessimistic=bool(gp.ppr) and res.yaw * res.dir < 0)
@@ -71,8 +88,9 @@ class _Ctx:
 def build_scene(gp: GoalParams, res: RoadResult) -> Scene:
     t0, t1 = time_range(gp, res)
     s = scale_for(t0, t1)
-    pts_t = np.array([p.t for p in res.points] + [p.t for p in res.future_points], dtype=float)
-    pts_v = np.array([p.value for p in res.points] + [p.value for p in res.future_points], dtype=float)
+    arr = _Arrays(res)
+    pts_t = np.concatenate((arr.t, arr.ft))
+    pts_v = np.concatenate((arr.v, arr.fv))
     road = Road(res.segments)
     rt, rv = _red_line(road, res, t0, t1)
     # the value range covers the unpadded window, so a jump just before tmin doesn't stretch it
@@ -83,15 +101,18 @@ def build_scene(gp: GoalParams, res: RoadResult) -> Scene:
     extra = [np.array([res.flatline.value])] if res.flatline is not None else []
     v0, v1 = value_range(gp, [pts_v[vis], rv_in] + extra)
     frame, ylabels = make_frame(t0, t1, v0, v1, hide_y=bool(gp.hidey))
-    c = _Ctx(gp, res, frame, s)
+    c = _Ctx(gp, res, frame, s, arr)
     scene = Scene(plot=frame.plot, status_color=P.STATUS.get(res.color, "#000000"))
     items = scene.plot_items
 
-    grid = IsoGrid(c.view, t0, t1, kmax_days=_guide_kmax(c, t0, t1))
+    # isolines and lanes on a daily grid; the fan of guidelines on a coarser one (~1.5 px)
+    grid = IsoGrid(c.view, t0, t1, kmax_days=7)
+    guide_grid = IsoGrid(c.view, t0, t1, kmax_days=_guide_kmax(c, t0, t1),
+                         max_cols=int(frame.plot.w / 1.5))
     gt = grid.times
-    items += _regions(c, grid)
+    items += _regions(c, guide_grid)
     items += _watermarks(c)
-    items += _guidelines(c, grid)
+    items += _guidelines(c, guide_grid)
     if gp.maxflux and gp.maxflux > 0:
         items += _flux_lines(c, gt)
     else:
@@ -223,12 +244,11 @@ def _aura(c: _Ctx) -> list[Path]:
         return []
     t = np.array([q[0] for q in curve])
     v = np.array([q[1] for q in curve])
-    # about the 90% flux: 90th percentile of the data's distance from the fitted curve
-    pt = np.array([q.t for q in c.res.points], dtype=float)
-    pv = np.array([q.value for q in c.res.points], dtype=float)
-    near = (pt >= t[0]) & (pt <= t[-1])
-    dev = np.abs(pv[near] - np.interp(pt[near], t, v)) if near.any() else np.zeros(1)
-    half = 1.5 * max(float(np.percentile(dev, 90)), c.res.stdflux, 0.005 * (c.f.v1 - c.f.v0))
+    if len(t) > 400:  # a smooth cubic: a few hundred vertices draw it exactly enough
+        pick = np.unique(np.linspace(0, len(t) - 1, 400).astype(int))
+        t, v = t[pick], v[pick]
+    # about the 90% flux: 1.5 standard fluxes either side of the fitted curve
+    half = max(1.5 * c.res.stdflux, 0.005 * (c.f.v1 - c.f.v0))
     out = []
     for sel, op, cls in ((t <= c.res.asof, 0.15, "aurapast"), (t >= c.res.asof, 0.3, "aura")):
         if sel.sum() < 2:
@@ -276,15 +296,12 @@ def _horizon(c: _Ctx) -> list:
 def _data_layers(c: _Ctx) -> list:
     res, gp, f, s = c.res, c.gp, c.f, c.s
     out: list = []
-    t = np.array([q.t for q in res.points], dtype=float)
-    v = np.array([q.value for q in res.points], dtype=float)
-    ft = np.array([q.t for q in res.future_points], dtype=float)
-    fv = np.array([q.value for q in res.future_points], dtype=float)
+    t, v, ft, fv = c.a.t, c.a.v, c.a.ft, c.a.fv
     win = (t >= f.t0 - SID) & (t <= f.t1 + SID)
     # the segment just before the window still shapes the steppy line's first step
     first = max(int(np.argmax(win)) - 1, 0) if win.any() else len(t)
     tw, vw = t[first:], v[first:]
-    kinds_all = [_kind(q.color) for q in res.points[first:]]
+    kinds_all = _LazyKinds(c.a.colors, first)
 
     if gp.steppy and len(tw):
         st, sv = tw, vw
@@ -304,7 +321,7 @@ def _data_layers(c: _Ctx) -> list:
             px, py = thin_polyline(px, py)
             out.append(Path(px, py, cls="rosy", stroke=P.ROSY, width=4 * s))
             out.append(_dots(c, rt, rv, None, 5 * s, "rd", fill=P.ROSY))
-    if gp.plotall and res.rawpoints:
+    if gp.plotall and len(c.a.rt):
         out += _all_points(c)
     if gp.movingav:
         ma = res.moving_average
@@ -318,7 +335,7 @@ def _data_layers(c: _Ctx) -> list:
         out.append(_dots(c, tw, vw, None, 7 * s, "std", fill=P.STEPPY))
     if len(tw):
         out.append(_dots(c, tw, vw, kinds_all, 5 * s, "dp", stroke="#000000", stroke_width=1 * s))
-        hollow = _hollow_mask(res, tw, vw)
+        hollow = _hollow_mask(c, first)
         if hollow.any():
             out.append(_dots(c, tw[hollow], vw[hollow], None, 2.5 * s, "hp", fill="#ffffff"))
     if len(ft):
@@ -337,7 +354,7 @@ def _kind(color: str) -> str:
     return {"green": "grn", "blue": "blu", "orange": "orn", "red": "red", "black": "blk"}.get(color, "?")
 
 
-def _dots(c: _Ctx, t: np.ndarray, v: np.ndarray, kinds: Optional[list[str]], r: float, cls: str,
+def _dots(c: _Ctx, t: np.ndarray, v: np.ndarray, kinds: Optional[Sequence[str]], r: float, cls: str,
           fill: Optional[str] = None, stroke: Optional[str] = None, stroke_width: float = 0.0,
           opacity: float = 1.0, shape: str = "circle") -> Dots:
     """Dots at (t, v), thinned to one per pixel; kinds "?" are classified here."""
@@ -347,7 +364,7 @@ def _dots(c: _Ctx, t: np.ndarray, v: np.ndarray, kinds: Optional[list[str]], r: 
     on = (xs >= p.x0 - r) & (xs <= p.x1 + r) & (ys >= p.y0 - r) & (ys <= p.y1 + r)
     idx = np.flatnonzero(on)
     xs, ys = xs[idx], ys[idx]
-    keep = dedupe_dots(xs, ys, ["."] * len(xs))
+    keep = dedupe_dots(xs, ys)
     idx, xs, ys = idx[keep], xs[keep], ys[keep]
     ks: Optional[list[str]] = None
     if kinds is not None:
@@ -365,30 +382,51 @@ def _dots(c: _Ctx, t: np.ndarray, v: np.ndarray, kinds: Optional[list[str]], r: 
                 opacity=opacity, shape=shape, kinds=ks)
 
 
+class _LazyKinds:
+    """Engine colours as dot classes, mapped only for the dots that survive thinning."""
+
+    def __init__(self, colors: list[str], start: int):
+        self.colors, self.start = colors, start
+
+    def __getitem__(self, i: int) -> str:
+        return _kind(self.colors[self.start + i])
+
+
+def _match_day(agg_t: np.ndarray, agg_v: np.ndarray, raw_t: np.ndarray,
+               raw_v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For raw points: index of their aggregate (by timestamp) and whether the values are equal."""
+    if len(agg_t) == 0:
+        return np.zeros(len(raw_t), dtype=np.int64), np.zeros(len(raw_t), dtype=bool)
+    i = np.clip(np.searchsorted(agg_t, raw_t), 0, len(agg_t) - 1)
+    eq = (agg_t[i] == raw_t) & (agg_v[i] == raw_v)
+    return i, eq
+
+
 def _all_points(c: _Ctx) -> list[Dots]:
-    """Every raw entry as a small dot (plotall); only where several entries share a day."""
-    rp = c.res.rawpoints
-    t = np.fromiter((q.t for q in rp), dtype=float, count=len(rp))
-    v = np.fromiter((q.value for q in rp), dtype=float, count=len(rp))
+    """Every raw entry as a small dot (plotall), except those hidden under their day's big dot."""
+    t, v = c.a.rt, c.a.rv
     past = t <= c.res.asof
     t, v = t[past], v[past]
-    # a raw point equal to its day's aggregate hides under the big dot: skip it
-    agg = np.array([q.t + 1j * q.value for q in c.res.points], dtype=complex)
-    hidden = np.isin(t + 1j * v, agg)
+    _, hidden = _match_day(c.a.t, c.a.v, t, v)
     t, v = t[~hidden], v[~hidden]
     if len(t) == 0:
         return []
-    return [_dots(c, t, v, ["?"] * len(t), 3.5 * c.s, "ap")]
+    return [_dots(c, t, v, _Unknown(), 3.5 * c.s, "ap")]
 
 
-def _hollow_mask(res: RoadResult, t: np.ndarray, v: np.ndarray) -> np.ndarray:
+class _Unknown:
+    def __getitem__(self, i: int) -> str:
+        return "?"
+
+
+def _hollow_mask(c: _Ctx, first: int) -> np.ndarray:
     """Aggregates matching no value the user entered (sums, means...) get a white centre."""
-    rp = res.rawpoints
-    if not rp:
-        return np.zeros(len(t), dtype=bool)
-    raw = np.fromiter((q.t for q in rp), dtype=float, count=len(rp)) + \
-        1j * np.fromiter((q.value for q in rp), dtype=float, count=len(rp))
-    return ~np.isin(t + 1j * v, raw)
+    at, av = c.a.t, c.a.v
+    if len(c.a.rt) == 0:
+        return np.zeros(len(at) - first, dtype=bool)
+    i, eq = _match_day(at, av, c.a.rt, c.a.rv)
+    matched = np.bincount(i[eq], minlength=len(at)) > 0
+    return ~matched[first:]
 
 
 def placeholder(message: str, title: str = "") -> Scene:

@@ -27,6 +27,8 @@ def time_range(gp: GoalParams, res: RoadResult) -> tuple[float, float]:
     else:
         years = math.floor(max(0.0, res.tcur - t0) / (DIY * SID))
         t1 = res.tcur + 14 * SID * (1 + years / 2)
+    if res.tini > t1:  # a road that starts after the data: show where it begins
+        t1 = res.tini + max(0.25 * (res.tini - t0), 7 * SID)
     if not t1 - t0 >= _MIN_SPAN_T:
         t1 = t0 + _MIN_SPAN_T
     pad = 0.02 * (t1 - t0)
@@ -62,7 +64,7 @@ def value_range(gp: GoalParams, values: list[np.ndarray]) -> tuple[float, float]
 
 def y_tick_labels(v0: float, v1: float) -> list[tuple[float, str]]:
     vals = value_ticks(v0, v1)
-    step = nice_step(v1 - v0, 11)
+    step = nice_step(v1 - v0, 8)
     return [(v, fmt_value(v, step)) for v in vals]
 
 

@@ -69,7 +69,20 @@ def fold_into(frame: Frame, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray,
         xs, ys = xs[ok], ys[ok]
     ys, xs = _fold(ys, xs, p.y0 - m, p.y1 + m)
     xs, ys = _fold(xs, ys, p.x0 - m, p.x1 + m)
-    return xs, ys
+    return _drop_edge_runs(xs, ys, (p.y0 - m, p.y1 + m))
+
+
+def _drop_edge_runs(xs: np.ndarray, ys: np.ndarray, edges: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Inside a run of points lying on the same clamp edge, only the run's ends matter."""
+    n = len(ys)
+    if n < 3:
+        return xs, ys
+    on = (ys == edges[0]) | (ys == edges[1])
+    same = np.zeros(n, dtype=bool)
+    same[1:-1] = on[1:-1] & on[:-2] & on[2:] & (ys[:-2] == ys[1:-1]) & (ys[2:] == ys[1:-1])
+    if not same.any():
+        return xs, ys
+    return xs[~same], ys[~same]
 
 
 def thin_polyline(xs: np.ndarray, ys: np.ndarray, per_px: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -108,21 +121,18 @@ def _first_true_per_group(mask: np.ndarray, grp: np.ndarray, ngroups: int) -> np
     return out
 
 
-def dedupe_dots(xs: np.ndarray, ys: np.ndarray, kinds: list[str],
-                grid: float = 1.0) -> np.ndarray:
-    """Indices of the dots to draw: the last dot at each (pixel cell, colour).
+def dedupe_dots(xs: np.ndarray, ys: np.ndarray, grid: float = 1.0, min_n: int = 2000) -> np.ndarray:
+    """Indices of the dots to draw: the last dot in each pixel cell, in drawing order.
 
     Later dots are drawn over earlier ones, so the last one per cell is what
-    the eye sees. Order is preserved.
+    the eye sees; small goals (under min_n dots) keep every dot.
     """
     n = len(xs)
-    if n < 2000:
+    if n < min_n:
         return np.arange(n)
-    codes = {k: i for i, k in enumerate(sorted(set(kinds)))}
-    kc = np.fromiter((codes[k] for k in kinds), dtype=np.int64, count=n)
     cx = np.floor(xs / grid).astype(np.int64)
     cy = np.floor(ys / grid).astype(np.int64)
-    key = (cx * 100003 + cy) * 16 + kc
+    key = cx * 1_000_003 + cy
     # last occurrence of each key: unique on the reversed array
     _, rev_first = np.unique(key[::-1], return_index=True)
     return np.sort(n - 1 - rev_first)

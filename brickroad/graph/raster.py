@@ -23,6 +23,7 @@ from .scene import THUMB_H, THUMB_W, Dots, Item, Path, Rect, Scene, Text
 SS = 2  # supersampling factor
 
 
+@functools.lru_cache(maxsize=256)
 def _rgb(color: str) -> tuple[int, int, int]:
     c = color.lstrip("#")
     if len(c) == 3:
@@ -30,6 +31,7 @@ def _rgb(color: str) -> tuple[int, int, int]:
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
 
 
+@functools.lru_cache(maxsize=256)
 def _over_white(color: str, opacity: float) -> tuple[int, int, int]:
     r, g, b = _rgb(color)
     return tuple(int(round(255 + (ch - 255) * opacity)) for ch in (r, g, b))  # type: ignore[return-value]
@@ -51,15 +53,50 @@ def _hatch(size: tuple[int, int]) -> Image.Image:
     return img
 
 
+@functools.lru_cache(maxsize=512)
+def _text_tile(text: str, size: int, bold: bool, anchor_name: str, rotated: bool,
+               level: int) -> tuple[Image.Image, float, float]:
+    """A text's coverage mask at opacity `level` and its offset from the anchor point.
+
+    Cached: watermarks, horizon labels and most tick labels repeat from one
+    render to the next, and rasterising a 300-px glyph costs milliseconds.
+    """
+    font = pil_font(size, bold)
+    anchor = {"start": "ls", "middle": "ms", "end": "rs"}[anchor_name]
+    l, t, r, b = font.getbbox(text, anchor="ls")
+    tw, th = int(r - l) + 4, int(b - t) + 4
+    tile = Image.new("L", (tw, th), 0)
+    ImageDraw.Draw(tile).text((2 - l, 2 - t), text, fill=level, font=font, anchor="ls")
+    shift = {"ls": 0.0, "ms": (r - l) / 2, "rs": float(r - l)}[anchor]
+    if not rotated:
+        return tile, l - 2 - shift, t - 2
+    tile = tile.rotate(90, expand=True)  # only -90 (reading bottom to top) is used
+    # baseline start (2-l, 2-t) -> after a quarter turn it sits at (2-t, tw-(2-l))
+    bx, by = 2 - t, tw - (2 - l) - shift
+    return tile, -bx, -by
+
+
 class _Painter:
     def __init__(self, width: int, height: int):
         self.img = Image.new("RGB", (width * SS, height * SS), (255, 255, 255))
         self.d = ImageDraw.Draw(self.img)
+        self.blank = True  # nothing but translucent fills drawn yet: they can be mixed with white
 
-    # translucent drawing: shapes go into a mask at opacity level, colour through it
-    def _mask(self) -> tuple[Image.Image, ImageDraw.ImageDraw]:
-        m = Image.new("L", self.img.size, 0)
-        return m, ImageDraw.Draw(m)
+    def _paste_through(self, src: "Image.Image | tuple[int, int, int]", pts: list[tuple[float, float]],
+                       level: int) -> None:
+        """Fill polygon `pts` with `src` at opacity level/255, touching only its bounding box."""
+        w, h = self.img.size
+        x0 = max(0, int(min(p[0] for p in pts)) - 1)
+        y0 = max(0, int(min(p[1] for p in pts)) - 1)
+        x1 = min(w, int(max(p[0] for p in pts)) + 2)
+        y1 = min(h, int(max(p[1] for p in pts)) + 2)
+        if x1 <= x0 or y1 <= y0:
+            return
+        m = Image.new("L", (x1 - x0, y1 - y0), 0)
+        ImageDraw.Draw(m).polygon([(x - x0, y - y0) for x, y in pts], fill=level)
+        if isinstance(src, Image.Image):
+            src = src.crop((x0, y0, x1, y1))
+        self.img.paste(src, (x0, y0, x1, y1), m)  # type: ignore[arg-type]
 
     def path(self, it: Path) -> None:
         if len(it.xs) < 2:
@@ -67,14 +104,18 @@ class _Painter:
         pts = _pts(it.xs, it.ys)
         width = max(1, int(round(it.width * SS)))
         if it.closed and (it.fill or it.hatch):
-            if it.opacity >= 1 and not it.hatch:
+            if it.hatch:
+                self._paste_through(_hatch(self.img.size), pts, int(round(255 * it.opacity)))
+            elif it.opacity >= 1:
                 self.d.polygon(pts, fill=_rgb(it.fill or "#000000"))
+            elif self.blank:  # the lanes: first on white, so mixing with white is exact
+                self.d.polygon(pts, fill=_over_white(it.fill or "#000000", it.opacity))
             else:
-                m, md = self._mask()
-                md.polygon(pts, fill=int(round(255 * it.opacity)))
-                src = _hatch(self.img.size) if it.hatch else _rgb(it.fill or "#000000")
-                self.img.paste(src, (0, 0), m)  # type: ignore[arg-type]
+                self._paste_through(_rgb(it.fill or "#000000"), pts, int(round(255 * it.opacity)))
+            if it.opacity >= 1:
+                self.blank = False
         if it.stroke and not (it.closed and it.fill):
+            self.blank = False
             color = _rgb(it.stroke) if it.opacity >= 1 else _over_white(it.stroke, it.opacity)
             if it.closed:
                 pts = pts + pts[:1]
@@ -85,12 +126,18 @@ class _Painter:
                 self.d.line(pts, fill=color, width=width, joint="curve" if width > 2 else None)
 
     def dots(self, it: Dots) -> None:
+        self.blank = False
         r = it.r * SS
         sw = max(1, int(round(it.stroke_width * SS))) if it.stroke else 0
         outline = _rgb(it.stroke) if it.stroke else None
         d = self.d
-        for i, (x, y) in enumerate(zip((it.xs * SS).tolist(), (it.ys * SS).tolist())):
-            fill = _over_white(it.fills[i], it.opacity) if it.opacity < 1 else _rgb(it.fills[i])
+        mix = _over_white if it.opacity < 1 else (lambda c, _o: _rgb(c))
+        fills = [mix(f, it.opacity) for f in it.fills]
+        circle = it.shape == "circle"
+        for (x, y), fill in zip(zip((it.xs * SS).tolist(), (it.ys * SS).tolist()), fills):
+            if circle:  # the common case first: one C call per dot
+                d.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline=outline, width=sw)
+                continue
             if it.shape == "arrow":
                 tri = [(x + r, y), (x - 0.7 * r, y - 0.8 * r), (x - 0.7 * r, y + 0.8 * r)]
                 d.polygon(tri, fill=fill, outline=outline)
@@ -102,32 +149,27 @@ class _Painter:
                 d.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline=outline, width=sw)
 
     def text(self, it: Text) -> None:
-        font = pil_font(int(round(it.size * SS)), it.bold)
-        anchor = {"start": "ls", "middle": "ms", "end": "rs"}[it.anchor]
+        self.blank = False
         x, y = it.x * SS, it.y * SS
         color = _rgb(it.color)
-        if not it.rotate and it.opacity >= 1:
+        if not it.rotate and it.opacity >= 1 and it.size < 20:
+            font = pil_font(int(round(it.size * SS)), it.bold)
+            anchor = {"start": "ls", "middle": "ms", "end": "rs"}[it.anchor]
             self.d.text((x, y), it.text, fill=color, font=font, anchor=anchor)
             return
-        level = int(round(255 * it.opacity))
-        if it.rotate:
-            l, t, r, b = font.getbbox(it.text, anchor="ls")
-            tw, th = int(r - l) + 4, int(b - t) + 4
-            tile = Image.new("L", (tw, th), 0)
-            ImageDraw.Draw(tile).text((2 - l, 2 - t), it.text, fill=level, font=font, anchor="ls")
-            tile = tile.rotate(90, expand=True)  # only -90 (bottom-to-top) is used
-            # baseline start (2-l, 2-t) -> after a 90-degree turn it sits at (2-t, tw-(2-l))
-            bx, by = 2 - t, tw - (2 - l)
-            if it.anchor == "middle":
-                by -= (r - l) / 2
-            elif it.anchor == "end":
-                by -= r - l
-            m = Image.new("L", self.img.size, 0)
-            m.paste(tile, (int(x - bx), int(y - by)))
-        else:
-            m, md = self._mask()
-            md.text((x, y), it.text, fill=level, font=font, anchor=anchor)
-        self.img.paste(color, (0, 0), m)
+        tile, dx, dy = _text_tile(it.text, int(round(it.size * SS)), it.bold, it.anchor,
+                                  bool(it.rotate), int(round(255 * it.opacity)))
+        self._paste_tile(color, tile, int(x + dx), int(y + dy))
+
+    def _paste_tile(self, color: tuple[int, int, int], tile: Image.Image, ox: int, oy: int) -> None:
+        """Paste `color` through a small mask placed at (ox, oy), cropped to the image."""
+        w, h = self.img.size
+        x0, y0 = max(0, ox), max(0, oy)
+        x1, y1 = min(w, ox + tile.width), min(h, oy + tile.height)
+        if x1 <= x0 or y1 <= y0:
+            return
+        m = tile.crop((x0 - ox, y0 - oy, x1 - ox, y1 - oy))
+        self.img.paste(color, (x0, y0, x1, y1), m)
 
     def item(self, it: Item) -> None:
         if isinstance(it, Path):
@@ -185,7 +227,7 @@ def render_image(scene: Scene) -> Image.Image:
 
 def _png(img: Image.Image) -> bytes:
     buf = io.BytesIO()
-    img.save(buf, "PNG", compress_level=3)
+    img.save(buf, "PNG", compress_level=1)  # level 1: several times faster, ~15% larger
     return buf.getvalue()
 
 

@@ -101,18 +101,22 @@ def time_ticks(t0: float, t1: float, want: int = 6) -> list[Tick]:
 
 
 def nice_step(span: float, want: int) -> float:
-    """A step of 1, 2 or 5 times a power of ten giving at most about `want` intervals."""
+    """d3's tick step: span/want rounded to the nearest 1, 2 or 5 times a power of ten."""
     if not (span > 0) or not math.isfinite(span):
         return 1.0
     raw = span / max(want, 1)
     mag = 10.0 ** math.floor(math.log10(raw))
-    for m in (1, 2, 5, 10):
-        if m * mag >= raw:
-            return m * mag
-    return 10 * mag
+    err = raw / mag
+    if err >= math.sqrt(50):
+        return 10 * mag
+    if err >= math.sqrt(10):
+        return 5 * mag
+    if err >= math.sqrt(2):
+        return 2 * mag
+    return mag
 
 
-def value_ticks(v0: float, v1: float, want: int = 11) -> list[float]:
+def value_ticks(v0: float, v1: float, want: int = 8) -> list[float]:
     step = nice_step(v1 - v0, want)
     k0, k1 = math.ceil(v0 / step - 1e-9), math.floor(v1 / step + 1e-9)
     if not (math.isfinite(k0) and math.isfinite(k1)) or k1 - k0 > 100:
