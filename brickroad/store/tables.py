@@ -64,6 +64,22 @@ access_tokens = Table(
     Column("revoked_at", BigInteger, nullable=True),
 )
 
+# Authorization codes of the OAuth code flow: single use, short-lived, hashed.
+oauth_grants = Table(
+    "oauth_grants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client_id", Integer, ForeignKey("oauth_clients.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("redirect_uri", Text, nullable=False),
+    Column("code_challenge", String(128), nullable=True),
+    Column("code_challenge_method", String(10), nullable=True),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("used_at", BigInteger, nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+)
+
 # Goals: the settings a user chose, plus the road engine's derived fields as a
 # cache (`stats` holds the JSON-ready rest so reads never run the engine).
 goals = Table(
