@@ -203,8 +203,10 @@ def _guidelines(c: _Ctx, grid: IsoGrid) -> list[Path]:
         # past the far edge everywhere: every further line is too
         if (c.yaw > 0 and (ys < p.y0).all()) or (c.yaw < 0 and (ys > p.y1).all()):
             break
-        out.append(c.path(gt, grid.iso(k), cls="guides", stroke=P.GUIDE, width=2 * c.s))
         n += 1
+        if ((ys < p.y0) | (ys > p.y1)).all():
+            continue  # entirely off the plot here (e.g. beyond the good edge on the left only)
+        out.append(c.path(gt, grid.iso(k), cls="guides", stroke=P.GUIDE, width=2 * c.s))
     return out
 
 
@@ -244,8 +246,8 @@ def _aura(c: _Ctx) -> list[Path]:
         return []
     t = np.array([q[0] for q in curve])
     v = np.array([q[1] for q in curve])
-    if len(t) > 400:  # a smooth cubic: a few hundred vertices draw it exactly enough
-        pick = np.unique(np.linspace(0, len(t) - 1, 400).astype(int))
+    if len(t) > 150:  # a smooth cubic: a hundred-odd vertices draw it exactly enough
+        pick = np.unique(np.linspace(0, len(t) - 1, 150).astype(int))
         t, v = t[pick], v[pick]
     # about the 90% flux: 1.5 standard fluxes either side of the fitted curve
     half = max(1.5 * c.res.stdflux, 0.005 * (c.f.v1 - c.f.v0))

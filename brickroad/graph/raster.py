@@ -3,8 +3,9 @@
 Pillow's ImageDraw does not antialias, so we draw at twice the size and
 halve it with Image.reduce (a box filter): lines and dots come out smooth at
 a fraction of the cost of an SVG rasteriser (see README.md for the numbers).
-Translucent items (watermarks, lanes, aura, pink zone) are drawn into an
-8-bit mask whose level is the opacity, then the colour is pasted through it.
+Translucent fills (aura) are blended by ImageDraw's RGBA mode; the lanes,
+drawn first on white, are mixed with white; the watermarks and the hatched
+pink zone go through an 8-bit mask whose level is the opacity.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def _text_tile(text: str, size: int, bold: bool, anchor_name: str, rotated: bool
 class _Painter:
     def __init__(self, width: int, height: int):
         self.img = Image.new("RGB", (width * SS, height * SS), (255, 255, 255))
-        self.d = ImageDraw.Draw(self.img)
+        # "RGBA" drawing on an RGB image blends fills with their alpha, in C
+        self.d = ImageDraw.Draw(self.img, "RGBA")
         self.blank = True  # nothing but translucent fills drawn yet: they can be mixed with white
 
     def _paste_through(self, src: "Image.Image | tuple[int, int, int]", pts: list[tuple[float, float]],
@@ -111,7 +113,7 @@ class _Painter:
             elif self.blank:  # the lanes: first on white, so mixing with white is exact
                 self.d.polygon(pts, fill=_over_white(it.fill or "#000000", it.opacity))
             else:
-                self._paste_through(_rgb(it.fill or "#000000"), pts, int(round(255 * it.opacity)))
+                self.d.polygon(pts, fill=_rgb(it.fill or "#000000") + (int(round(255 * it.opacity)),))
             if it.opacity >= 1:
                 self.blank = False
         if it.stroke and not (it.closed and it.fill):
