@@ -315,8 +315,8 @@ def create(ctx: Context, user: User, p: dict[str, Any], dryrun: bool = False) ->
         with ctx.db.read() as conn:
             if goal_rows.slug_exists(conn, user.pk, goal.slug):
                 raise Invalid("slug", "has already been taken")
-        rows = [(initial["daystamp"], initval, "", initial["timestamp"])]
-        derived = roadcalc.derive(goal, user.timezone, rows, now, user.username)
+        points = roadcalc.Points([initial["daystamp"]], [initval], [""])
+        derived = roadcalc.derive(goal, user.timezone, points, now, user.username)
         goal = _with_derived(goal, derived, now)
         return GoalView(goal, [Datapoint(id=0, goal_id=0, **initial)])
     try:
@@ -354,8 +354,8 @@ def _with_derived(goal: Goal, d: roadcalc.Derived, now: int) -> Goal:
 
 def recompute(conn: Connection, user: User, goal: Goal, now: int, touched: bool = False) -> Goal:
     """Rerun the engine on the goal's current data and store the derived fields (same transaction)."""
-    rows = point_rows.engine_rows(conn, goal.id)
-    derived = roadcalc.derive(goal, user.timezone, rows, now, user.username)
+    points = roadcalc.Points(*point_rows.engine_columns(conn, goal.id))
+    derived = roadcalc.derive(goal, user.timezone, points, now, user.username)
     goal = _with_derived(goal, derived, now)
     stats = dict(goal.stats or {})
     previous = (goal.stats or {}).get("lasttouch")

@@ -16,12 +16,14 @@ Engine: `brickroad.road.stats_from_bb` for the numbers, then
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from brickroad.road import from_bb, stats_from_bb
-from brickroad.road.dates import SECS
+import numpy as np
+
+from brickroad.road import RoadError, compute, error_stats, from_bb, result_stats
+from brickroad.road.dates import SECS, days_from_civil_many
+from brickroad.road.types import DataColumns
 from brickroad.road.roadmatrix import Road, build_segments
 from brickroad.road.summary import summaries
 from brickroad.services import days
@@ -36,7 +38,18 @@ COLORS = (
     (3, "blue", "#3f3fff"),
     (7, "green", "#00aa00"),
 )
-EngineRow = tuple[str, float, str, int]  # daystamp, value, comment, timestamp
+
+
+@dataclass(frozen=True)
+class Points:
+    """A goal's datapoints as the engine reads them: parallel columns, oldest first."""
+
+    daystamps: list[str]
+    values: list[float]
+    comments: list[str]
+
+    def __len__(self) -> int:
+        return len(self.daystamps)
 
 
 @dataclass(frozen=True)
@@ -65,8 +78,8 @@ def road_stamp(t: int, tz: str, deadline: int = 0) -> str:
     return days.daystamp_of(int(t), tz, 0)
 
 
-def bb_input(goal: Goal, tz: str, rows: Sequence[EngineRow], now: int, yoog: str = "U/G") -> dict[str, Any]:
-    """The .bb document for a goal: params and [daystamp, value, comment] data."""
+def bb_input(goal: Goal, tz: str, points: Points | None, now: int, yoog: str = "U/G") -> dict[str, Any]:
+    """The .bb document for a goal: params and [daystamp, value, comment] data (for files and debugging)."""
     dl = goal.deadline
     road = [[road_stamp(r[0], tz, dl) if r[0] is not None else None, r[1], r[2]] for r in goal.road]
     params: dict[str, Any] = {
@@ -99,24 +112,40 @@ def bb_input(goal: Goal, tz: str, rows: Sequence[EngineRow], now: int, yoog: str
     }
     if goal.maxflux is not None:
         params["maxflux"] = goal.maxflux
-    data = [[r[0], r[1], r[2]] for r in rows]
+    data = [list(r) for r in zip(points.daystamps, points.values, points.comments)] if points else []
     return {"params": params, "data": data}
 
 
 # ------------------------------------------------------------------ engine
 
 
-def run_engine(bb: dict[str, Any]) -> dict[str, Any]:
-    """Beebrain-shaped stats for a .bb document, presentation texts included."""
-    stats = stats_from_bb(bb, with_tcur_unix=True)
-    if not stats.get("error"):
-        stats.update(summaries(bb["params"], stats, tcur_unix=stats.get("_tcur_unix")))
+def run_engine(params: dict[str, Any], points: Points) -> dict[str, Any]:
+    """Beebrain-shaped stats (as stats_from_bb gives) plus the presentation texts.
+
+    The data goes in as numpy columns rather than a .bb data list: parsing 10k
+    daystamp rows one by one would cost more than the engine itself.
+    """
+    gp = None
+    try:
+        gp = from_bb(params)
+        res = compute(gp, _columns(points))
+    except RoadError as exc:
+        gp = exc.params or gp
+        return error_stats(exc.message, gp, gp.asof if gp is not None else None)
+    stats = result_stats(res)
+    stats.update(summaries(params, stats, tcur_unix=res.tcur))
     return stats
+
+
+def _columns(points: Points) -> DataColumns:
+    x = np.array(points.daystamps, dtype=np.int64) if points.daystamps else np.zeros(0, dtype=np.int64)
+    t = days_from_civil_many(x // 10000, x // 100 % 100, x % 100).astype(float) * SID
+    return DataColumns(t, np.array(points.values, dtype=float), points.comments)
 
 
 def line_values(goal: Goal, tz: str, now: int, n_days: int, offset_days: int = 0) -> list[float]:
     """The red line on each of n days starting `offset_days` from today (the engine's road math)."""
-    gp = from_bb(bb_input(goal, tz, [], now)["params"])
+    gp = from_bb(bb_input(goal, tz, None, now)["params"])
     rows = [*gp.road, (gp.tfin, gp.vfin, gp.rfin)]
     road = Road(build_segments(rows, gp.tini, gp.vini, SECS[gp.runits]))
     start = float(gp.asof) + offset_days * SID
@@ -126,11 +155,10 @@ def line_values(goal: Goal, tz: str, now: int, n_days: int, offset_days: int = 0
 # ------------------------------------------------------------------ output
 
 
-def derive(goal: Goal, tz: str, rows: Sequence[EngineRow], now: int, username: str = "U") -> Derived:
+def derive(goal: Goal, tz: str, points: Points, now: int, username: str = "U") -> Derived:
     """Run the engine for a goal and map its stats onto goal columns."""
-    bb = bb_input(goal, tz, rows, now, yoog=f"{username}/{goal.slug}")
-    stats = run_engine(bb)
-    return map_stats(goal, tz, rows, now, stats)
+    params = bb_input(goal, tz, None, now, yoog=f"{username}/{goal.slug}")["params"]
+    return map_stats(goal, tz, points, now, run_engine(params, points))
 
 
 def _noon(stamp: str, tz: str) -> int:
@@ -169,10 +197,10 @@ def _road_row(goal: Goal, stamp: str, v: Any, r: Any, tz: str) -> list[Any]:
     return [t, _num(v), _num(r)]
 
 
-def map_stats(goal: Goal, tz: str, rows: Sequence[EngineRow], now: int, s: dict[str, Any]) -> Derived:
+def map_stats(goal: Goal, tz: str, points: Points, now: int, s: dict[str, Any]) -> Derived:
     if s.get("error"):
         # A goal the engine can't draw: gray, no buffer; the error is kept for the UI.
-        return Derived(losedate=None, safebuf=None, stats={"error": s["error"], "numpts": len(rows)})
+        return Derived(losedate=None, safebuf=None, stats={"error": s["error"], "numpts": len(points)})
     safebuf = int(s["safebuf"])
     losedate = _end(s["tluz"], tz, goal.deadline)
     colorkey, colorhex = color_for(safebuf)
@@ -207,7 +235,7 @@ def map_stats(goal: Goal, tz: str, rows: Sequence[EngineRow], now: int, s: dict[
         "roadstatuscolor": colorkey if colorkey != "dkgreen" else "green",
         "colorkey": colorkey,
         "colorhex": colorhex,
-        "todayta": any(r[0] == today for r in rows[-50:]),
+        "todayta": today in points.daystamps[-50:],
         "curday": _noon(s["tcur"], tz),
         "curval": _num(vcur),
         "currate": _num(s["rcur"]),

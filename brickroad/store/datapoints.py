@@ -45,14 +45,22 @@ def all_for_goal(conn: Connection, goal_id: int) -> list[RowMapping]:
     return list(conn.execute(stmt.order_by(datapoints.c.timestamp, datapoints.c.id)).mappings())
 
 
-def engine_rows(conn: Connection, goal_id: int) -> list[tuple[str, float, str, int]]:
-    """Just what the road engine reads, oldest first: (daystamp, value, comment, timestamp)."""
+def engine_columns(conn: Connection, goal_id: int) -> tuple[list[str], list[float], list[str]]:
+    """Just what the road engine reads, oldest first, as columns: daystamps, values, comments.
+
+    fetchall() + zip: on a 10k-point goal this is several times faster than
+    iterating Row objects, and it runs on every datapoint write.
+    """
     stmt = (
-        select(datapoints.c.daystamp, datapoints.c.value, datapoints.c.comment, datapoints.c.timestamp)
+        select(datapoints.c.daystamp, datapoints.c.value, datapoints.c.comment)
         .where(datapoints.c.goal_id == goal_id)
         .order_by(datapoints.c.timestamp, datapoints.c.id)
     )
-    return [tuple(r) for r in conn.execute(stmt)]  # type: ignore[misc]
+    rows = conn.execute(stmt).fetchall()
+    if not rows:
+        return [], [], []
+    stamps, values, comments = zip(*rows)
+    return list(stamps), list(values), list(comments)
 
 
 def newest(conn: Connection, goal_id: int, limit: int) -> list[RowMapping]:
