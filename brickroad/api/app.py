@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from brickroad.api import charges, datapoints, goals, users
 from brickroad.api.endpoint import Handler, api_endpoint, not_found
+from brickroad.api.graphs import graph_routes
 from brickroad.api.middleware import BodyLimit, NormalizePath
 from brickroad.api.responses import JSON, error_response, plain_error
 from brickroad.errors import NOT_FOUND_MESSAGE, BrickroadError, NotFound
@@ -99,7 +100,7 @@ async def _on_crash(_request: Request, exc: Exception) -> Response:
 
 
 def create_app(ctx: Context, extra_routes: Sequence[BaseRoute] = (), **kw: Callable[..., Any]) -> Starlette:
-    routes: list[BaseRoute] = [Route("/healthz", healthz), *v1_routes(), *extra_routes]
+    routes: list[BaseRoute] = [Route("/healthz", healthz), *v1_routes(), *graph_routes(), *extra_routes]
     # Anything else under /api answers like Beeminder's 404, whatever the method.
     routes.append(
         Route(V1 + "/{rest:path}", api_endpoint(not_found, authenticated=False), methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

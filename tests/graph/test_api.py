@@ -1,0 +1,57 @@
+"""GET /graphs/{user}+{slug}.png|.svg|-thumb.png on a live server, and the queued-render hook."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from brickroad.services import graph_images
+from brickroad.store import goals as goal_rows
+from tests.api.goalkit import add_point, create_goal, get_goal
+
+
+def test_graph_urls_serve_png_svg_and_thumbnail(http, alice, clock) -> None:
+    g = create_goal(http, alice.token, "pushups")
+    add_point(http, alice.token, "pushups", value=3, comment="first")
+    png_url = g["graph_url"].split("/graphs/", 1)[1]
+    r = http.get(f"/graphs/{png_url}")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(r.content)).size == (696, 453)
+    r = http.get(f"/graphs/{alice.username}+pushups-thumb.png")
+    assert r.status_code == 200
+    assert Image.open(io.BytesIO(r.content)).size == (212, 140)
+    r = http.get(f"/graphs/{alice.username}+pushups.svg")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+    assert 'class="razr"' in r.text and 'class="dp' in r.text
+
+
+def test_etag_changes_when_data_changes(http, alice, clock) -> None:
+    create_goal(http, alice.token, "situps")
+    url = f"/graphs/{alice.username}+situps.png"
+    first = http.get(url)
+    etag = first.headers["etag"]
+    assert http.get(url, headers={"If-None-Match": etag}).status_code == 304
+    clock.advance(60) if hasattr(clock, "advance") else clock.set(clock.now() + 60)
+    add_point(http, alice.token, "situps", value=5)
+    second = http.get(url)
+    assert second.status_code == 200 and second.headers["etag"] != etag
+
+
+def test_unknown_goals_and_bad_names_are_404(http, alice, clock) -> None:
+    assert http.get(f"/graphs/{alice.username}+nope.png").status_code == 404
+    assert http.get("/graphs/nobody_at_all+nope.png").status_code == 404
+    assert http.get(f"/graphs/{alice.username}.png").status_code == 404
+    assert http.get(f"/graphs/{alice.username}+x.gif").status_code == 404
+
+
+def test_queued_render_clears_the_flag(http, alice, clock, ctx) -> None:
+    create_goal(http, alice.token, "reading")
+    r = http.get("/api/v1/users/me/goals/reading/refresh_graph.json", params={"auth_token": alice.token})
+    assert r.status_code == 200
+    assert get_goal(http, alice.token, "reading")["queued"] is True
+    with ctx.db.read() as conn:
+        goal_id = goal_rows.by_slug(conn, alice.user.pk, "reading")["id"]
+    assert graph_images.render_queued_goal(ctx, goal_id)
+    assert get_goal(http, alice.token, "reading")["queued"] is False
+    assert list((ctx.settings.data_dir / "graphs").glob(f"{goal_id}-*-thumb.png"))
