@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from brickroad import web
 from brickroad.api import charges, datapoints, goals, users
 from brickroad.api.endpoint import Handler, api_endpoint, not_found
 from brickroad.api.graphs import graph_routes
@@ -85,9 +86,11 @@ async def _on_app_error(_request: Request, exc: Exception) -> Response:
     return error_response(exc)
 
 
-async def _on_http_error(_request: Request, exc: Exception) -> Response:
+async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
+        if not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", ""):
+            return web.not_found_page(request.app.state.ctx)  # browsers get a page, not JSON
         return error_response(NotFound(NOT_FOUND_MESSAGE))
     if exc.status_code == 405:
         return plain_error(405, "Method not allowed for this path")
@@ -100,11 +103,12 @@ async def _on_crash(_request: Request, exc: Exception) -> Response:
 
 
 def create_app(ctx: Context, extra_routes: Sequence[BaseRoute] = (), **kw: Callable[..., Any]) -> Starlette:
-    routes: list[BaseRoute] = [Route("/healthz", healthz), *v1_routes(), *graph_routes(), *extra_routes]
+    routes: list[BaseRoute] = [Route("/healthz", healthz), *v1_routes(), *graph_routes(), *extra_routes, *web.web_routes()]
     # Anything else under /api answers like Beeminder's 404, whatever the method.
     routes.append(
         Route(V1 + "/{rest:path}", api_endpoint(not_found, authenticated=False), methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     )
+    routes.extend(web.late_routes())  # /{user}/{slug}: after everything more specific
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield

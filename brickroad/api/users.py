@@ -37,9 +37,14 @@ def user_json(user: User, goals: list[Any], urgency_load: int = 0) -> dict[str, 
     }
 
 
-def get_user(req: ApiRequest) -> dict[str, Any]:
+def get_user(req: ApiRequest) -> Any:  # a dict, or the redirect response
     user = req.owner(req.path.get("username", "me"))
     p = req.params
+    if "redirect_to_url" in p:
+        # REFERENCE §4.2: log the token's owner into the website, then 302 (same site only).
+        from brickroad.web.auth import token_login
+
+        return token_login(req.ctx, user, str(p["redirect_to_url"]), req.headers.get("host"))
     diff_since = as_int(p["diff_since"], "diff_since") if "diff_since" in p else None
     count = as_int(p["datapoints_count"], "datapoints_count") if "datapoints_count" in p else None
     if count is not None and count < 0:

@@ -1,0 +1,154 @@
+"""Sign up, log in, log out, change password, and the session-backed /api/v1/auth_token.json."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from brickroad.api.responses import JSON
+from brickroad.errors import Conflict, Invalid
+from brickroad.services import accounts, sessions, tokens
+from brickroad.services.context import Context
+from brickroad.services.models import User
+from brickroad.web import session as cookies
+from brickroad.web.core import Web, current_user, field_errors, page, safe_target
+from brickroad.web.throttle import LoginThrottle
+
+WRONG_LOGIN = "Wrong username or password."
+NOT_LOGGED_IN = "You need to log in or sign up before continuing."
+COMMON_ZONES = (
+    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Sao_Paulo",
+    "Europe/London", "Europe/Paris", "Europe/Berlin", "Africa/Lagos", "Asia/Kolkata", "Asia/Shanghai",
+    "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland", "UTC",
+)
+
+
+def throttle(request: Request) -> LoginThrottle:
+    state = request.app.state
+    if not hasattr(state, "login_throttle"):
+        state.login_throttle = LoginThrottle()
+    return state.login_throttle  # type: ignore[no-any-return]
+
+
+def start_session(w: Web, user: User) -> None:
+    w.session.login(user.pk, sessions.fingerprint(w.ctx, user))
+    w.user = user
+
+
+def _next(w: Web) -> str:
+    return safe_target(w.form.get("next") or w.query.get("next"), w.request.headers.get("host"))
+
+
+def signup(w: Web) -> Response:
+    if w.request.method == "GET":
+        return w.render("signup.html", zones=COMMON_ZONES, values={}, next=_next(w))
+    f = w.form
+    values = {k: f.get(k, "") for k in ("username", "email", "timezone")}
+    errors: dict[str, str] = {}
+    if f.get("password", "") != f.get("password_confirm", ""):
+        errors["password_confirm"] = "doesn't match the password"
+    else:
+        try:
+            user = accounts.create_user(
+                w.ctx, values["username"].strip(), timezone=values["timezone"] or "America/New_York",
+                password=f.get("password", ""), email=values["email"].strip() or None,
+            )
+        except (Invalid, Conflict) as exc:
+            errors = field_errors(exc)
+        else:
+            start_session(w, user)
+            return w.redirect(_next(w), f"Welcome, {user.username}! Make your first goal.")
+    return w.render("signup.html", status=422, zones=COMMON_ZONES, values=values, errors=errors, next=_next(w))
+
+
+def login(w: Web) -> Response:
+    if w.request.method == "GET":
+        if w.user is not None:
+            return w.redirect(_next(w))
+        return w.render("login.html", username="", next=_next(w))
+    username = w.form.get("username", "").strip()
+    address = w.request.client.host if w.request.client else "unknown"
+    limiter = throttle(w.request)
+    wait = limiter.retry_after(address, username)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        return w.render("login.html", status=429, username=username, next=_next(w),
+                        errors={"base": f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}."})
+    user = accounts.check_password(w.ctx, username, w.form.get("password", ""))
+    if user is None:
+        limiter.failed(address, username)
+        # One message for both cases: it must not reveal whether the name exists.
+        return w.render("login.html", status=401, username=username, next=_next(w), errors={"base": WRONG_LOGIN})
+    limiter.succeeded(address, username)
+    start_session(w, user)
+    return w.redirect(_next(w))
+
+
+def logout(w: Web) -> Response:
+    w.session.logout()
+    return w.redirect("/", "You're logged out.")
+
+
+def account(w: Web) -> Response:
+    user = w.require_user()
+    if w.request.method == "GET":
+        return w.render("settings_account.html", section="account")
+    errors: dict[str, str] = {}
+    if accounts.check_password(w.ctx, user.username, w.form.get("current_password", "")) is None:
+        errors["current_password"] = "isn't your current password"
+    elif w.form.get("new_password", "") != w.form.get("new_password_confirm", ""):
+        errors["new_password_confirm"] = "doesn't match the new password"
+    else:
+        try:
+            accounts.set_password(w.ctx, user, w.form.get("new_password", ""))
+        except Invalid as exc:
+            errors = {"new_password": " ".join(exc.fields.get("password", [str(exc)]))}
+        else:
+            # Other browsers' sessions die with the old password; this one carries on.
+            start_session(w, user)
+            return w.redirect("/settings", "Password changed. Other devices have been logged out.")
+    return w.render("settings_account.html", status=422, section="account", errors=errors)
+
+
+async def auth_token_json(request: Request) -> Response:
+    """GET /api/v1/auth_token.json: the logged-in user's personal token (REFERENCE §2.1)."""
+    from starlette.concurrency import run_in_threadpool
+
+    ctx: Context = request.app.state.ctx
+    session = cookies.load(request, ctx.settings.secret)
+
+    def run() -> Response:
+        user = current_user(ctx, session)
+        if user is None:
+            return JSON({"error": NOT_LOGGED_IN}, status_code=401)
+        return JSON({"username": user.username, "auth_token": tokens.current_token(ctx, user)})
+
+    response = await run_in_threadpool(run)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/signup", page(signup), methods=["GET", "POST"]),
+        Route("/login", page(login), methods=["GET", "POST"]),
+        Route("/logout", page(logout), methods=["POST"]),
+        Route("/settings", page(account), methods=["GET", "POST"]),
+        Route("/api/v1/auth_token", auth_token_json, methods=["GET"]),
+    ]
+
+
+def token_login(ctx: Context, user: User, target: str | None, host: str | None) -> Response:
+    """GET /api/v1/users/{u}.json?redirect_to_url=…: start a web session for the token's owner, then 302.
+
+    Only to this site: anything else goes to the dashboard, so a crafted link
+    can't bounce a logged-in user to a lookalike page.
+    """
+    from starlette.responses import RedirectResponse
+
+    session = cookies.Session()
+    session.login(user.pk, sessions.fingerprint(ctx, user))
+    response = RedirectResponse(safe_target(target, host), status_code=302)
+    cookies.save(response, session, ctx.settings.secret, ctx.settings.base_url.startswith("https://"))
+    return response

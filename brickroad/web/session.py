@@ -1,0 +1,77 @@
+"""Signed session cookies (itsdangerous), keyed by the server secret.
+
+The cookie holds the user's id, a fingerprint of their password hash (see
+services/sessions.py) and the CSRF token every form must echo back. Nothing
+secret is inside: the signature only stops tampering.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.requests import Request
+from starlette.responses import Response
+
+COOKIE = "brickroad_session"
+MAX_AGE = 30 * 24 * 3600
+
+
+@dataclass
+class Session:
+    user_pk: int | None = None
+    fingerprint: str = ""
+    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    flash: list[str] = field(default_factory=list)
+    changed: bool = False
+
+    def login(self, user_pk: int, fingerprint: str) -> None:
+        # A new CSRF token on login, so a token planted before login is useless after.
+        self.user_pk, self.fingerprint = user_pk, fingerprint
+        self.csrf = secrets.token_urlsafe(24)
+        self.changed = True
+
+    def logout(self) -> None:
+        self.user_pk, self.fingerprint = None, ""
+        self.csrf = secrets.token_urlsafe(24)
+        self.changed = True
+
+    def add_flash(self, message: str) -> None:
+        self.flash.append(message)
+        self.changed = True
+
+    def pop_flash(self) -> list[str]:
+        messages, self.flash = self.flash, []
+        if messages:
+            self.changed = True
+        return messages
+
+
+def _serializer(secret: bytes) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="brickroad.session")
+
+
+def load(request: Request, secret: bytes) -> Session:
+    raw = request.cookies.get(COOKIE)
+    if raw:
+        try:
+            data: dict[str, Any] = _serializer(secret).loads(raw, max_age=MAX_AGE)
+            return Session(
+                user_pk=data.get("u"), fingerprint=str(data.get("f", "")),
+                csrf=str(data["c"]), flash=list(data.get("m", [])),
+            )
+        except (BadSignature, KeyError, TypeError, ValueError):
+            pass
+    return Session(changed=True)
+
+
+def save(response: Response, session: Session, secret: bytes, secure: bool) -> None:
+    if not session.changed:
+        return
+    data = {"u": session.user_pk, "f": session.fingerprint, "c": session.csrf, "m": session.flash}
+    response.set_cookie(
+        COOKIE, _serializer(secret).dumps(data), max_age=MAX_AGE, path="/",
+        httponly=True, samesite="lax", secure=secure,
+    )

@@ -1,0 +1,76 @@
+"""Account settings → Apps & API: the auth token, the API switch, today's quota,
+authorised apps (revoke), and registering OAuth clients for developers."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from brickroad.errors import Conflict, Invalid, NotFound
+from brickroad.services import accounts, oauth, oauth_callbacks, quotas, tokens
+from brickroad.web.core import Web, field_errors, page
+
+APPS = "/settings/apps"
+
+
+def apps_page(w: Web, status: int = 200, **extra: object) -> Response:
+    user = w.require_user()
+    usage = quotas.for_context(w.ctx).today(user)
+    base = w.ctx.settings.base_url
+    origin = f"{w.request.url.scheme}://{w.request.headers.get('host', '')}"
+    return w.render(
+        "settings_apps.html", status=status, section="apps", token=tokens.current_token(w.ctx, user), usage=usage,
+        authorised=oauth.authorised_apps(w.ctx, user), clients=oauth.clients_of(w.ctx, user),
+        origin=origin or base, values=extra.pop("values", {}), **extra,
+    )
+
+
+def show(w: Web) -> Response:
+    return apps_page(w)
+
+
+def rotate_token(w: Web) -> Response:
+    user = w.require_user()
+    tokens.rotate(w.ctx, user)
+    return w.redirect(APPS, "New auth token issued. The old one no longer works.")
+
+
+def api_switch(w: Web) -> Response:
+    user = w.require_user()
+    enabled = w.form.get("enabled") == "true"
+    accounts.set_api_enabled(w.ctx, user, enabled)
+    return w.redirect(APPS, "API calls enabled." if enabled else "API calls disabled: tokens are refused until you enable them again.")
+
+
+def revoke(w: Web) -> Response:
+    user = w.require_user()
+    try:
+        client_pk = int(w.request.path_params["client_pk"])
+    except ValueError:
+        raise NotFound() from None
+    calls = oauth.revoke_app(w.ctx, user, client_pk)
+    oauth_callbacks.deliver(calls)
+    return w.redirect(APPS, "Access revoked. The app has been told.")
+
+
+def register_client(w: Web) -> Response:
+    user = w.require_user()
+    f = w.form
+    try:
+        client, secret = oauth.register_client(
+            w.ctx, user, f.get("name", ""), f.get("redirect_uri", ""),
+            f.get("deauthorize_url", ""), f.get("autofetch_url", ""),
+        )
+    except (Invalid, Conflict) as exc:
+        return apps_page(w, status=422, errors=field_errors(exc), values=f)
+    return apps_page(w, new_client=client, new_secret=secret)
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route(APPS, page(show), methods=["GET"]),
+        Route(APPS + "/token", page(rotate_token), methods=["POST"]),
+        Route(APPS + "/api", page(api_switch), methods=["POST"]),
+        Route(APPS + "/revoke/{client_pk}", page(revoke), methods=["POST"]),
+        Route("/apps/new", page(register_client), methods=["POST"]),
+    ]

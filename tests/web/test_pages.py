@@ -1,0 +1,179 @@
+"""Web pages over plain HTTP: sign-up, goals, datapoints, settings, the session-backed API bits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.web.webkit import PASSWORD, Browser, unique_name
+
+
+@pytest.fixture
+def browser(server) -> Iterator[Browser]:  # type: ignore[no-untyped-def]
+    b = Browser(server.url)
+    yield b
+    b.close()
+
+
+def test_signup_lands_on_an_empty_dashboard(browser: Browser) -> None:
+    browser.signup()
+    page = browser.get("/")
+    assert page.status_code == 200
+    assert "Your goals" in page.text and "No goals yet" in page.text
+
+
+def test_new_goal_then_datapoint_shows_in_table(browser: Browser) -> None:
+    browser.signup()
+    r = browser.new_goal("pushups", title="Do pushups")
+    assert r.status_code == 303 and r.headers["location"] == f"/{browser.username}/pushups"
+    goal_path = f"/{browser.username}/pushups"
+    r = browser.post(goal_path + "/datapoints", {"value": "17", "comment": "morning set"}, csrf_from=goal_path)
+    assert r.status_code == 303
+    page = browser.get(goal_path).text
+    assert "morning set" in page and ">17<" in page
+    dash = browser.get("/").text
+    assert "Do pushups" in dash and "safe day" in dash
+
+
+def test_goal_wizard_rejects_one_of_three_with_the_form_kept(browser: Browser) -> None:
+    browser.signup()
+    r = browser.post("/goals/new", {"slug": "half", "goal_type": "hustler", "gunits": "x", "rate": "1"},
+                     csrf_from="/goals/new")
+    assert r.status_code == 422
+    assert "two of" in r.text and 'value="half"' in r.text
+
+
+def test_edit_and_delete_datapoint(browser: Browser) -> None:
+    browser.signup()
+    browser.new_goal("reading", gunits="pages")
+    path = f"/{browser.username}/reading"
+    browser.post(path + "/datapoints", {"value": "3", "comment": "first"}, csrf_from=path)
+    page = browser.get(path).text
+    import re
+
+    point_id = re.search(r'/datapoints/([0-9a-f]{24})"', page).group(1)  # type: ignore[union-attr]
+    r = browser.post(f"{path}/datapoints/{point_id}", {"value": "4", "comment": "edited"}, csrf_from=path)
+    assert r.status_code == 303
+    assert "edited" in browser.get(path).text
+    r = browser.post(f"{path}/datapoints/{point_id}/delete", {}, csrf_from=path)
+    assert r.status_code == 303
+    assert "edited" not in browser.get(path).text
+
+
+def test_settings_and_callback_url_saved(browser: Browser) -> None:
+    browser.signup()
+    browser.new_goal("study", gunits="hours")
+    path = f"/{browser.username}/study"
+    r = browser.post(path + "/settings", {
+        "title": "Study hard", "gunits": "hours", "deadline": "23:00", "alertstart": "09:30", "leadtime": "2",
+        "callback_url": "https://example.com/hook", "burner": "backburner", "secret": "true",
+    }, csrf_from=path)
+    assert r.status_code == 303, r.text
+    page = browser.get(path).text
+    assert "Study hard" in page and "https://example.com/hook" in page and 'value="23:00"' in page
+    assert "Study hard" in browser.get("/?filter=backburner").text
+    assert "Study hard" not in browser.get("/?filter=frontburner").text
+
+
+def test_dial_road_inside_horizon_is_refused_with_explanation(browser: Browser) -> None:
+    browser.signup()
+    browser.new_goal("dial")
+    path = f"/{browser.username}/dial"
+    page = browser.get(path).text
+    assert "akrasia horizon" in page
+    r = browser.post(path + "/dial", {"goaldate": "2026-11-25", "goalval": "100", "rate": ""}, csrf_from=path)
+    assert r.status_code in (422, 200)
+    assert "akrasia" in r.text
+
+
+def test_password_change_logs_out_other_sessions(server) -> None:  # type: ignore[no-untyped-def]
+    a, b = Browser(server.url), Browser(server.url)
+    try:
+        a.signup()
+        assert b.login(a.username).status_code == 303
+        r = a.post("/settings", {"current_password": PASSWORD, "new_password": "another long one",
+                                 "new_password_confirm": "another long one"}, csrf_from="/settings")
+        assert r.status_code == 303
+        assert a.get("/settings").status_code == 200
+        assert b.get("/settings").status_code == 303  # back to the login page
+        assert b.login(a.username, "another long one").status_code == 303
+    finally:
+        a.close()
+        b.close()
+
+
+def test_auth_token_json_needs_a_session(browser: Browser, http: httpx.Client) -> None:
+    r = http.get("/api/v1/auth_token.json")
+    assert r.status_code == 401
+    assert r.json() == {"error": "You need to log in or sign up before continuing."}
+    browser.signup()
+    body = browser.get("/api/v1/auth_token.json").json()
+    assert body["username"] == browser.username
+    me = http.get("/api/v1/users/me.json", params={"auth_token": body["auth_token"]})
+    assert me.status_code == 200 and me.json()["username"] == browser.username
+
+
+def test_redirect_to_url_logs_in_and_redirects(server, make_user) -> None:  # type: ignore[no-untyped-def]
+    account = make_user()
+    b = Browser(server.url)
+    try:
+        r = b.get(f"/api/v1/users/{account.username}.json",
+                  params={"auth_token": account.token, "redirect_to_url": "/settings/apps"})
+        assert r.status_code == 302 and r.headers["location"] == "/settings/apps"
+        assert account.username in b.get("/settings/apps").text
+    finally:
+        b.close()
+
+
+def test_rotate_token_kills_the_old_one(browser: Browser, http: httpx.Client) -> None:
+    browser.signup()
+    old = browser.get("/api/v1/auth_token.json").json()["auth_token"]
+    r = browser.post("/settings/apps/token", {}, csrf_from="/settings/apps")
+    assert r.status_code == 303
+    new = browser.get("/api/v1/auth_token.json").json()["auth_token"]
+    assert new != old
+    assert http.get("/api/v1/users/me.json", params={"auth_token": old}).status_code == 401
+    assert http.get("/api/v1/users/me.json", params={"auth_token": new}).status_code == 200
+
+
+def test_api_switch_disables_tokens(browser: Browser, http: httpx.Client) -> None:
+    browser.signup()
+    token = browser.get("/api/v1/auth_token.json").json()["auth_token"]
+    browser.post("/settings/apps/api", {"enabled": "false"}, csrf_from="/settings/apps")
+    assert http.get("/api/v1/users/me.json", params={"auth_token": token}).status_code == 403
+    assert "Disabled" in browser.get("/settings/apps").text
+    browser.post("/settings/apps/api", {"enabled": "true"}, csrf_from="/settings/apps")
+    assert http.get("/api/v1/users/me.json", params={"auth_token": token}).status_code == 200
+
+
+def test_quota_usage_shown(browser: Browser, http: httpx.Client) -> None:
+    browser.signup()
+    token = browser.get("/api/v1/auth_token.json").json()["auth_token"]
+    for _ in range(3):
+        http.get("/api/v1/users/me.json", params={"auth_token": token})
+    page = browser.get("/settings/apps").text
+    assert "Today" in page and "of 4000" in page
+
+
+def test_unknown_page_is_html_404_for_browsers_but_api_stays_json(http: httpx.Client) -> None:
+    r = http.get("/no/such/page/here", headers={"accept": "text/html,application/xhtml+xml"})
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    r = http.get("/api/v1/nothing.json")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
+
+
+def test_anonymous_visitor_is_sent_to_login(http: httpx.Client) -> None:
+    r = http.get("/goals/new")
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
+    assert "Keep your promises" in http.get("/").text
+
+
+def test_public_goal_page_for_visitors(browser: Browser, server) -> None:  # type: ignore[no-untyped-def]
+    browser.signup()
+    browser.new_goal("open", title="Open goal")
+    with httpx.Client(base_url=server.url) as anon:
+        r = anon.get(f"/{browser.username}/open")
+        assert r.status_code == 200 and "Open goal" in r.text
+        assert "Add data" not in r.text and "csrf_token" not in r.text.split("<main>")[1]
