@@ -56,6 +56,7 @@ def api_endpoint(handler: Handler, authenticated: bool = True) -> Callable[[Requ
 
     async def endpoint(request: Request) -> Response:
         ctx: Context = request.app.state.ctx
+        inline = request.method == "GET" and ctx.db.dialect == "sqlite" and not getattr(handler, "writes", False)
         req = ApiRequest(ctx, request.method, dict(request.path_params), await read_params(request), request.headers)
         request_bytes = len(await request.body())
         meter = quotas.for_context(ctx) if authenticated and ctx.settings.quotas_enabled else None
@@ -70,7 +71,7 @@ def api_endpoint(handler: Handler, authenticated: bool = True) -> Callable[[Requ
             return handler(req)
 
         try:
-            if request.method == "GET" and ctx.db.dialect == "sqlite":
+            if inline:
                 # A WAL read never waits for a writer and takes well under a
                 # millisecond: running it here beats the hop to a worker thread.
                 result = run()
@@ -87,6 +88,12 @@ def api_endpoint(handler: Handler, authenticated: bool = True) -> Callable[[Requ
         return response
 
     return endpoint
+
+
+def writes(handler: Handler) -> Handler:
+    """Mark a handler that writes even on GET, so it never runs on the event loop."""
+    handler.writes = True  # type: ignore[attr-defined]
+    return handler
 
 
 def not_found(_req: ApiRequest) -> Any:

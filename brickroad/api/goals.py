@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from brickroad.api.endpoint import ApiRequest
+from brickroad.api.endpoint import ApiRequest, writes
 from brickroad.api.params import as_int, get_bool
 from brickroad.api.serialize import goal_json
 from brickroad.errors import Invalid
@@ -61,6 +61,7 @@ def update_goal(req: ApiRequest) -> dict[str, Any]:
     return _out(req, goal_service.update(req.ctx, user, req.path["slug"], req.params))
 
 
+@writes
 def refresh_graph(req: ApiRequest) -> bool:
     user = req.owner(req.path["username"])
     return goal_service.refresh_graph(req.ctx, user, req.path["slug"])
