@@ -228,8 +228,13 @@ def render_image(scene: Scene) -> Image.Image:
 
 
 def _png(img: Image.Image) -> bytes:
+    """RGB PNG at zlib level 1: several times faster than the default level, ~25% larger.
+
+    (Quantising to 256 colours like Beeminder's PNGs is faster still, but Pillow's
+    fast octree merges the 1/17-opacity watermarks into white.)
+    """
     buf = io.BytesIO()
-    img.save(buf, "PNG", compress_level=1)  # level 1: several times faster, ~15% larger
+    img.save(buf, "PNG", compress_level=1)
     return buf.getvalue()
 
 
