@@ -317,6 +317,7 @@ def import_cmd(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, metavar="FILE.csv"),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Import the good rows even if some are malformed."),
     batch_size: int = typer.Option(5000, "--batch-size", min=1, max=50000, help="Datapoints per create_all request."),
+    parallel: int = typer.Option(2, "--parallel", min=1, max=8, help="Requests in flight at once."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar (terminals only)."),
 ) -> None:
     """Import a CSV (value[,timestamp][,daystamp][,comment][,requestid]); re-running never duplicates."""
@@ -329,7 +330,7 @@ def import_cmd(
         fail(f"nothing to import in {file}")
     with session() as bee:
         try:
-            report = send_points(bee, slug, parsed.points, parsed.lines, batch_size, progress and sys.stderr.isatty())
+            report = send_points(bee, slug, parsed.points, parsed.lines, batch_size, progress and sys.stderr.isatty(), parallel)
         except KeyboardInterrupt:
             fail("interrupted: run the same command again to finish; rows already imported are recognised by requestid",
                  EXIT_INTERRUPTED)

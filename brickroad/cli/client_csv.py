@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,23 +48,26 @@ def _header_map(cells: list[str]) -> dict[str, int] | None:
     return {name: i for i, name in enumerate(names) if name in COLUMNS}
 
 
-def _cell(cells: list[str], index: int | None) -> str:
-    return cells[index].strip() if index is not None and index < len(cells) else ""
+def _row_parser(cols: dict[str, int]) -> Callable[[list[str]], NewDatapoint]:
+    """A row -> point function for this file's columns (looked up once, not per row)."""
+    iv, its, iday, icom, irid = (cols.get(k) for k in COLUMNS)
 
+    def cell(cells: list[str], index: int | None) -> str:
+        return cells[index].strip() if index is not None and index < len(cells) else ""
 
-def _row_point(cells: list[str], cols: dict[str, int]) -> NewDatapoint:
-    raw_value = _cell(cells, cols.get("value"))
-    if not raw_value:
-        raise ValueError("value is missing")
-    point = NewDatapoint(value=parse_value(raw_value))
-    if ts := _cell(cells, cols.get("timestamp")):
-        point.timestamp = to_timestamp(ts)
-    if day := _cell(cells, cols.get("daystamp")):
-        point.daystamp = to_daystamp(day)
-    if "comment" in cols:
-        point.comment = _cell(cells, cols["comment"])
-    if rid := _cell(cells, cols.get("requestid")):
-        point.requestid = rid
+    def point(cells: list[str]) -> NewDatapoint:
+        raw_value = cell(cells, iv)
+        if not raw_value:
+            raise ValueError("value is missing")
+        ts, day, rid = cell(cells, its), cell(cells, iday), cell(cells, irid)
+        return NewDatapoint(
+            value=parse_value(raw_value),
+            timestamp=to_timestamp(ts) if ts else None,
+            daystamp=to_daystamp(day) if day else None,
+            comment=cell(cells, icom) if icom is not None else None,
+            requestid=rid or None,
+        )
+
     return point
 
 
@@ -72,19 +75,19 @@ def parse(text: str, file_name: str) -> ParsedFile:
     """All points of a CSV text, and a message per bad row ("line 7: …")."""
     out = ParsedFile()
     reader = csv.reader(io.StringIO(text))
-    cols: dict[str, int] | None = None
+    row_point: Callable[[list[str]], NewDatapoint] | None = None
     next_line = 1  # physical line where the next record starts
     for cells in reader:
         line, next_line = next_line, reader.line_num + 1
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
-        if cols is None:
+        if row_point is None:
             cols = _header_map(cells)
+            row_point = _row_parser(cols or {"daystamp": 0, "value": 1, "comment": 2})
             if cols is not None:
                 continue  # that was the header
-            cols = {"daystamp": 0, "value": 1, "comment": 2}
         try:
-            point = _row_point(cells, cols)
+            point = row_point(cells)
         except (ValueError, DateError) as exc:
             out.problems.append(f"line {line}: {exc}")
             continue

@@ -30,6 +30,8 @@ def _parse_date(text: str) -> date | None:
 
 def to_daystamp(text: str, today: date | None = None) -> str:
     """A `YYYYMMDD` daystamp from any accepted form."""
+    if len(text) == 8 and text.isdigit() and _parse_date(text) is not None:
+        return text  # already a daystamp: the common case in big imports
     raw = text.strip().lower()
     today = today or date.today()
     if raw in WORDS:
@@ -46,6 +48,8 @@ def to_daystamp(text: str, today: date | None = None) -> str:
 
 def to_timestamp(text: str, now: float | None = None) -> int:
     """Unix seconds from seconds, `now`/`today`/`yesterday`, ISO date-times or dates (local noon)."""
+    if text.isdigit() and len(text) >= 9:
+        return int(text)  # unix seconds: the common case in big imports
     raw = text.strip().lower()
     now = time.time() if now is None else now
     if raw == "now":
@@ -68,16 +72,18 @@ def to_timestamp(text: str, now: float | None = None) -> int:
 
 def parse_value(text: str) -> float:
     """A datapoint value: a number, or `H:MM[:SS]` (Beeminder's time format) as hours."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is not None:
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"not a finite number: {text!r}")
+        return value
     raw = text.strip()
     if re.fullmatch(r"-?\d+:\d{1,2}(:\d{1,2})?", raw):
         sign = -1.0 if raw.startswith("-") else 1.0
         parts = [int(p) for p in raw.lstrip("-").split(":")]
         hours = parts[0] + parts[1] / 60 + (parts[2] / 3600 if len(parts) > 2 else 0)
         return sign * hours
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"not a number: {text!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"not a finite number: {text!r}")
-    return value
+    raise ValueError(f"not a number: {text!r}")

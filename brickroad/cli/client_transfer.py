@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import time
 from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,24 +49,49 @@ def _progress(total: int, enabled: bool) -> Progress:
 
 
 def send_points(
-    bee: Client, slug: str, points: list[NewDatapoint], lines: list[int], batch_size: int, show_progress: bool
+    bee: Client,
+    slug: str,
+    points: list[NewDatapoint],
+    lines: list[int],
+    batch_size: int,
+    show_progress: bool,
+    parallel: int = 2,
 ) -> ImportReport:
-    """create_all in batches; a batch that partly fails is reported, the rest still go."""
+    """create_all in batches, `parallel` requests in flight.
+
+    Two in flight keep the server busy while the client encodes the next batch
+    and decodes the last answer. Order doesn't matter: every point carries its
+    requestid. A refused batch is reported and the others still go.
+    """
     report = ImportReport()
     start = time.perf_counter()
-    with _progress(len(points), show_progress) as progress:
+
+    def send(offset: int) -> tuple[int, list[Datapoint], list[Any]]:
+        batch = points[offset : offset + batch_size]
+        try:
+            return len(batch), bee.create_all(slug, batch), []
+        except PartialFailure as exc:
+            return len(batch), [Datapoint.from_json(p) for p in exc.successes], [(offset, e) for e in exc.failures]
+
+    pending = iter(range(0, len(points), batch_size))
+    refused: list[tuple[int, Any]] = []
+    with _progress(len(points), show_progress) as progress, ThreadPoolExecutor(max(1, parallel)) as pool:
         task = progress.add_task("import", total=len(points))
-        for offset in range(0, len(points), batch_size):
-            batch = points[offset : offset + batch_size]
-            try:
-                created = bee.create_all(slug, batch)
-            except PartialFailure as exc:
-                created = [Datapoint.from_json(p) for p in exc.successes]
-                report.failures += [_failure_line(e, lines, offset) for e in exc.failures]
-                report.refused_batches += 1
-            report.statuses.update(p.status or "created" for p in created)
-            report.sent += len(created)
-            progress.advance(task, len(batch))
+        # A window of `parallel` batches: after a failure or Ctrl-C nothing new starts.
+        in_flight = {pool.submit(send, offset) for offset in itertools.islice(pending, max(1, parallel))}
+        while in_flight:
+            done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                size, created, failures = future.result()
+                if failures:
+                    report.refused_batches += 1
+                    refused += failures
+                report.statuses.update(p.status or "created" for p in created)
+                report.sent += len(created)
+                progress.advance(task, size)
+                for offset in itertools.islice(pending, 1):
+                    in_flight.add(pool.submit(send, offset))
+    report.failures = [_failure_line(item, lines, offset) for offset, item in sorted(refused, key=lambda r: r[0])]
     report.seconds = time.perf_counter() - start
     return report
 
