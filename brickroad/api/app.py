@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from brickroad import web
-from brickroad.api import charges, datapoints, goals, users
+from brickroad.api import charges, datapoints, goals, users, webhooks
 from brickroad.api.endpoint import Handler, api_endpoint, not_found
 from brickroad.api.graphs import graph_routes
 from brickroad.api.middleware import BodyLimit, NormalizePath
@@ -43,6 +43,10 @@ def v1_routes() -> list[BaseRoute]:
         api_route("/users/{username}", users.update_user, methods=["PUT"]),
         api_route("/me", users.get_user),
         *goal_routes(),
+        # Event subscriptions and the delivery log (beyond Beeminder; brickroad.jobs delivers).
+        api_route("/users/{username}/webhooks", webhooks.list_webhooks),
+        api_route("/users/{username}/webhooks", webhooks.create_webhook, methods=["POST"]),
+        api_route("/users/{username}/webhooks/{sub_id}", webhooks.delete_webhook, methods=["DELETE"]),
     ]
 
 
@@ -102,7 +106,9 @@ async def _on_crash(_request: Request, exc: Exception) -> Response:
     return plain_error(500, "Internal server error; the change was not saved")
 
 
-def create_app(ctx: Context, extra_routes: Sequence[BaseRoute] = (), **kw: Callable[..., Any]) -> Starlette:
+def create_app(
+    ctx: Context, extra_routes: Sequence[BaseRoute] = (), sweeper: bool = False, **kw: Callable[..., Any]
+) -> Starlette:
     routes: list[BaseRoute] = [Route("/healthz", healthz), *v1_routes(), *graph_routes(), *extra_routes, *web.web_routes()]
     # Anything else under /api answers like Beeminder's 404, whatever the method.
     routes.append(
@@ -111,7 +117,15 @@ def create_app(ctx: Context, extra_routes: Sequence[BaseRoute] = (), **kw: Calla
     routes.extend(web.late_routes())  # /{user}/{slug}: after everything more specific
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        background = None
+        if sweeper:  # `brickroad serve` without --no-sweeper: derailments and deliveries in-process
+            from brickroad.jobs.worker import Background
+
+            background = Background(ctx)
+            background.start()
         yield
+        if background is not None:
+            background.stop()
         if ctx.quotas is not None:
             ctx.quotas.close()  # flush the last second of usage counts
 

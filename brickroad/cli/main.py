@@ -56,6 +56,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8080, help="TCP port."),
     workers: int = typer.Option(1, help="Worker processes (use PostgreSQL for more than one)."),
+    no_sweeper: bool = typer.Option(False, "--no-sweeper", help="Leave derailments and deliveries to `brickroad worker`."),
 ) -> None:
     """Run the API (and, as they land, the web UI and sweeper) in one process."""
     import uvicorn
@@ -70,7 +71,36 @@ def serve(
         typer.echo(tokens.current_token(ctx, user))
     typer.echo(f"brickroad serving on http://{host}:{port} ({ctx.db.dialect})")
     sys.stdout.flush()
-    uvicorn.run(create_app(ctx), host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(create_app(ctx, sweeper=not no_sweeper), host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command()
+def worker(
+    once: bool = typer.Option(False, "--once", help="Do one round of work, then exit."),
+    lease: Optional[int] = typer.Option(None, help="Seconds a claim lasts before another worker may retry it."),
+    batch: Optional[int] = typer.Option(None, help="Goals / outbox rows claimed per round."),
+    poll: Optional[float] = typer.Option(None, help="Seconds to sleep when there is nothing to do."),
+) -> None:
+    """Sweep due goals and deliver webhooks, callbacks and mail (run any number on PostgreSQL)."""
+    import logging
+    import signal
+    import threading
+
+    from brickroad.jobs.config import JobSettings
+    from brickroad.jobs.worker import run_forever, run_once
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    ctx = _context()
+    js = JobSettings.from_env(lease=lease, batch=batch, poll=poll)
+    if once:
+        typer.echo(f"claimed {run_once(ctx, js)} item(s)")
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    typer.echo(f"brickroad worker {js.worker_id} running ({ctx.db.dialect})")
+    sys.stdout.flush()
+    run_forever(ctx, js, stop)
 
 
 @user_app.command("create")

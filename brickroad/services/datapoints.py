@@ -15,7 +15,8 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from brickroad.errors import Invalid, NotFound
-from brickroad.services import days
+from brickroad.services import xids
+from brickroad.services import days, webhooks
 from brickroad.services import goals as goal_service
 from brickroad.services.context import Context
 from brickroad.services.goal_models import Datapoint, Goal
@@ -40,6 +41,7 @@ class PointInput:
     comment: str | None
     requestid: str | None
     urtext: str | None
+    xid: str | None = None
 
 
 class CreateAllFailed(Invalid):
@@ -84,7 +86,7 @@ def parse_input(p: dict[str, Any], goal: Goal, tz: str, now: int, require_value:
         requestid = str(requestid)
         if not requestid or len(requestid) > MAX_REQUESTID:
             raise Invalid("requestid", f"must be 1 to {MAX_REQUESTID} characters")
-    return PointInput(value, ts, day, comment, requestid, urtext)
+    return PointInput(value, ts, day, comment, requestid, urtext, xids.parse(p.get("xid")))
 
 
 def _parse_urtext(text: str, goal: Goal, tz: str, now: int) -> tuple[date, str, str | None]:
@@ -118,7 +120,7 @@ def _new_row(goal: Goal, user: User, inp: PointInput, origin: str, now: int) -> 
     return dict(
         goal_id=goal.id, timestamp=ts, daystamp=stamp, value=inp.value, comment=inp.comment or "",
         requestid=inp.requestid, origin=origin, creator=user.username, is_dummy=False,
-        is_initial=False, urtext=inp.urtext, created_at=now, updated_at=now,
+        is_initial=False, urtext=inp.urtext, created_at=now, updated_at=now, xid=inp.xid,
     )
 
 
@@ -170,6 +172,7 @@ def _upsert(conn: Connection, user: User, goal: Goal, inp: PointInput, origin: s
             point = Datapoint.from_row(point_rows.by_id(conn, goal.id, existing.id))  # type: ignore[arg-type]
             point.status = "updated"
             return point
+    xids.ensure_point_xid_free(conn, goal.id, inp.xid)
     values = _new_row(goal, user, inp, origin, now)
     try:
         # A savepoint, so a lost race on (goal_id, requestid) doesn't poison the transaction.
@@ -191,6 +194,7 @@ def create(ctx: Context, user: User, slug: str, p: dict[str, Any], origin: str =
         point = _upsert(conn, user, goal, inp, origin, now)
         if point.status != "duplicate":
             _finish(conn, user, goal, now)
+        webhooks.datapoint_written(conn, user, goal, [point], now, sendmail=p.get("sendmail"))
         return point
 
 
@@ -229,9 +233,13 @@ def create_all(ctx: Context, user: User, slug: str, raw: Any, origin: str = "api
                 problems.append({"index": i, "errors": exc.fields})
         if problems:
             raise CreateAllFailed(problems)
+        problems = xids.batch_conflicts(conn, goal.id, [inp.xid for inp in inputs])
+        if problems:
+            raise CreateAllFailed(problems)
         results = _write_batch(conn, user, goal, inputs, origin, now)
         if any(p.status != "duplicate" for p in results):
             _finish(conn, user, goal, now)
+        webhooks.datapoint_written(conn, user, goal, results, now)
         return results
 
 
@@ -288,7 +296,9 @@ def update(ctx: Context, user: User, slug: str, point_id: str, p: dict[str, Any]
         except IntegrityError:
             raise Invalid("requestid", "is already used by another datapoint of this goal") from None
         _finish(conn, user, goal, now)
-        return Datapoint.from_row(point_rows.by_id(conn, goal.id, existing.id))  # type: ignore[arg-type]
+        point = Datapoint.from_row(point_rows.by_id(conn, goal.id, existing.id))  # type: ignore[arg-type]
+        webhooks.datapoint_written(conn, user, goal, [point], now, action="updated")
+        return point
 
 
 def delete(ctx: Context, user: User, slug: str, point_id: str) -> Datapoint:
@@ -298,6 +308,7 @@ def delete(ctx: Context, user: User, slug: str, point_id: str) -> Datapoint:
         existing = _find(conn, goal, point_id)
         point_rows.delete_point(conn, existing.id)
         _finish(conn, user, goal, now)
+        webhooks.datapoint_written(conn, user, goal, [existing], now, action="deleted")
         return existing
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from brickroad.errors import Invalid, NotFound, Refused
 from brickroad.road import RoadError
-from brickroad.services import days, roadcalc
+from brickroad.services import days, roadcalc, xids, schedule
 from brickroad.services.context import Context
 from brickroad.services.goal_models import Datapoint, Goal
 from brickroad.services.models import User
@@ -279,6 +279,7 @@ def build_new_goal(user: User, p: dict[str, Any], now: int) -> tuple[Goal, float
     )
     if "pledge_cap" in p:
         goal.pledge_cap = _pledge_cap(p["pledge_cap"])
+    goal.xid = xids.parse(p.get("xid"))
     return goal, initval
 
 
@@ -323,6 +324,7 @@ def create(ctx: Context, user: User, p: dict[str, Any], dryrun: bool = False) ->
         with ctx.db.write() as conn:
             if goal_rows.slug_exists(conn, user.pk, goal.slug):
                 raise Invalid("slug", "has already been taken")
+            xids.ensure_goal_xid_free(conn, user.pk, goal.xid)
             goal.id = goal_rows.insert_goal(conn, goal.to_row())
             point_rows.insert_point(conn, {"goal_id": goal.id, **initial})
             goal = recompute(conn, user, goal, now)
@@ -356,7 +358,7 @@ def recompute(conn: Connection, user: User, goal: Goal, now: int, touched: bool 
     """Rerun the engine on the goal's current data and store the derived fields (same transaction)."""
     points = roadcalc.Points(*point_rows.engine_columns(conn, goal.id))
     derived = roadcalc.derive(goal, user.timezone, points, now, user.username)
-    goal = _with_derived(goal, derived, now)
+    goal = schedule.after_recompute(conn, goal, _with_derived(goal, derived, now), user.timezone, now)
     stats = dict(goal.stats or {})
     previous = (goal.stats or {}).get("lasttouch")
     stats["lasttouch"] = days.iso_utc(now) if touched else previous

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from brickroad.errors import Refused
-from brickroad.services import days
+from brickroad.services import days, webhooks
 from brickroad.services import goals as goal_service
 from brickroad.services.context import Context
 from brickroad.services.goal_models import Goal
@@ -45,10 +45,12 @@ def shortcircuit(ctx: Context, user: User, slug: str) -> GoalView:
         goal = goal_service.load(conn, user, slug, for_update=True)
         if goal.pledge > 0:
             charge_rows.insert_charge(conn, user.pk, goal.pledge, f"shortcircuit {goal.slug}", "shortcircuit", now, goal.id)
+        before = goal.pledge
         goal = goal_service.save_and_recompute(
             conn, user, goal, now, pledge=step_up(goal.pledge, goal.pledge_cap), queued=True,
             stepdown_at=None, pending_amount=None, pending_at=None,
         )
+        webhooks.pledge_changed(conn, user, goal, before, "shortcircuit", now)
         return goal_service.view(conn, goal)
 
 
@@ -89,11 +91,7 @@ def uncle(ctx: Context, user: User, slug: str) -> GoalView:
         goal = goal_service.load_fresh(conn, user, slug, now)
         if goal.safebuf is None or goal.safebuf > 0 or goal.archived_at is not None:
             raise Refused("Can't uncle a goal that's not in the red.")
-        if goal.pledge > 0:
-            charge_rows.insert_charge(conn, user.pk, goal.pledge, f"derailed {goal.slug} (uncle)", "derail", now, goal.id)
-        curval = (goal.stats or {}).get("curval", goal.initval)
-        road = goal_service.rebase_road(goal, user.timezone, now, float(curval), flat_days=RESPITE_DAYS, jump_offset=-1)
-        goal = goal_service.save_and_recompute(
-            conn, user, goal, now, road=road, pledge=step_up(goal.pledge, goal.pledge_cap), queued=True
-        )
+        from brickroad.services.derail import derail  # shared with the sweeper's deadline derailments
+
+        goal = derail(conn, user, goal, now, cause="uncle")
         return goal_service.view(conn, goal)

@@ -1,0 +1,68 @@
+"""Derailment: charge the pledge, step it up, give a flat week of respite, and tell whoever listens.
+
+One function for both causes, the deadline passing (the sweeper) and uncleme,
+so they can't drift apart. It runs inside the caller's write transaction with
+the goal row locked; the `derailments` row, keyed by (goal, losedate), makes
+a replayed sweep a no-op instead of a second charge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import Connection
+
+from brickroad.services import goals as goal_service
+from brickroad.services import webhooks
+from brickroad.services.goal_models import Goal
+from brickroad.services.models import User
+from brickroad.services.pledges import RESPITE_DAYS, step_up
+from brickroad.store import charges as charge_rows
+from brickroad.store import outbox as rows
+from brickroad.store.ids import public_id
+
+PENDING_KEY = "derail_due"  # in goal.stats: a losedate that passed before the sweeper got to it
+
+
+def pending_losedate(goal: Goal, now: int) -> int | None:
+    """The deadline this goal has missed and not yet paid for, if any."""
+    marked = (goal.stats or {}).get(PENDING_KEY)
+    if marked is not None:
+        return int(marked)
+    if goal.losedate is not None and goal.losedate < now and goal.losedate < goal_service.days.BDUSK:
+        return goal.losedate
+    return None
+
+
+def derail(conn: Connection, user: User, goal: Goal, now: int, cause: str, losedate: int | None = None) -> Goal:
+    """Apply one derailment; returns the recomputed goal (unchanged if this deadline was already handled)."""
+    losedate = losedate if losedate is not None else (pending_losedate(goal, now) or goal.losedate or now)
+    if rows.derailment_exists(conn, goal.id, losedate):
+        return goal
+    charged = float(goal.pledge)
+    if charged > 0:
+        note = f"derailed {goal.slug}" + (" (uncle)" if cause == "uncle" else "")
+        charge_rows.insert_charge(conn, user.pk, charged, note, "derail", now, goal.id)
+    new_pledge = step_up(goal.pledge, goal.pledge_cap)
+    rows.insert_derailment(
+        conn, dict(goal_id=goal.id, user_id=user.pk, losedate=losedate, cause=cause, charged=charged,
+                   new_pledge=new_pledge, created_at=now),
+    )
+    curval = float((goal.stats or {}).get("curval", goal.initval))
+    # The respite: the line drops to where the data is on the derail day and stays
+    # flat through the akrasia horizon, then resumes its old rates.
+    road = goal_service.rebase_road(goal, user.timezone, now, curval, flat_days=RESPITE_DAYS, jump_offset=-1)
+    stats = {k: v for k, v in (goal.stats or {}).items() if k != PENDING_KEY}
+    goal = replace(goal, stats=stats)
+    goal = goal_service.save_and_recompute(
+        conn, user, goal, now, road=road, pledge=new_pledge, queued=True, lost=False,
+        stepdown_at=None, pending_amount=None, pending_at=None,
+    )
+    data = {"goal": goal.slug, "goal_id": public_id(goal.id), "losedate": losedate, "cause": cause,
+            "charged": charged, "pledge": new_pledge}
+    webhooks.emit(conn, user, "goal.derailed", data, now, goal_id=goal.id)
+    if new_pledge != charged:
+        webhooks.emit(conn, user, "pledge.changed",
+                      {"goal": goal.slug, "goal_id": public_id(goal.id), "from": charged, "to": new_pledge,
+                       "reason": "derailed"}, now, goal_id=goal.id)
+    return goal

@@ -1,0 +1,93 @@
+"""Writing side effects as outbox rows, in the caller's transaction.
+
+A change and the side effects it causes commit together or not at all; the
+workers in brickroad.jobs deliver the rows afterwards, at least once. Kinds:
+
+- "webhook":     POST JSON `payload` to `url` (a goal's callback_url reminder, or a
+                 user's event subscription), signed with X-Brickroad-Signature.
+- "autofetch":   POST form params username, slug to an OAuth client's autofetch URL.
+- "deauthorize": POST form param access_token to an OAuth client's deauthorize URL.
+- "email":       payload {"to", "subject", "body"} via SMTP.
+- "graph":       payload {"goal_id"}: re-render a goal's graph (consumed by brickroad.graph).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection
+
+from brickroad.store import outbox as rows
+
+WEBHOOK = "webhook"
+AUTOFETCH = "autofetch"
+DEAUTHORIZE = "deauthorize"
+EMAIL = "email"
+GRAPH = "graph"
+KINDS = (WEBHOOK, AUTOFETCH, DEAUTHORIZE, EMAIL, GRAPH)
+HTTP_KINDS = (WEBHOOK, AUTOFETCH, DEAUTHORIZE)
+
+
+def enqueue(
+    conn: Connection,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    now: int,
+    url: str | None = None,
+    user_id: int | None = None,
+    goal_id: int | None = None,
+    subscription_id: int | None = None,
+    event: str | None = None,
+    key: str | None = None,
+    delay: int = 0,
+) -> int | None:
+    """Add one side effect to the outbox; returns its id, or None if `key` was already enqueued.
+
+    `key` is the idempotency id the receiver sees (X-Brickroad-Delivery); give a
+    deterministic one (e.g. "reminder:<goal>:<day>") when the cause itself might
+    be replayed, so the effect is written once.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown outbox kind {kind!r}")
+    if kind in HTTP_KINDS and not url:
+        raise ValueError(f"outbox kind {kind!r} needs a url")
+    key = key or uuid.uuid4().hex
+    if rows.key_exists(conn, key):
+        return None
+    return rows.insert_row(
+        conn,
+        dict(
+            kind=kind, state=rows.PENDING, user_id=user_id, goal_id=goal_id, subscription_id=subscription_id,
+            event=event, url=url, payload=orjson.dumps(payload).decode(), idempotency_key=key[:64],
+            attempts=0, due_at=now + delay, claimed_by=None, last_status=None, last_error=None,
+            created_at=now, updated_at=now, delivered_at=None,
+        ),
+    )
+
+
+def enqueue_graph(conn: Connection, goal_id: int, user_id: int, now: int) -> int | None:
+    """Ask for a graph re-render; one pending request per goal and second is enough."""
+    return enqueue(conn, GRAPH, {"goal_id": goal_id}, now=now, user_id=user_id, goal_id=goal_id,
+                   key=f"graph:{goal_id}:{now}")
+
+
+def enqueue_email(conn: Connection, to: str, subject: str, body: str, *, now: int,
+                  user_id: int | None = None, goal_id: int | None = None, key: str | None = None) -> int | None:
+    return enqueue(conn, EMAIL, {"to": to, "subject": subject, "body": body}, now=now,
+                   user_id=user_id, goal_id=goal_id, key=key)
+
+
+def enqueue_deauthorize(conn: Connection, url: str, access_token: str, *, now: int,
+                        user_id: int | None = None) -> int | None:
+    """For the OAuth flow: tell a client that a user removed it (Beeminder's deauthorize callback)."""
+    return enqueue(conn, DEAUTHORIZE, {"access_token": access_token}, now=now, url=url, user_id=user_id)
+
+
+def enqueue_autofetch(conn: Connection, url: str, username: str, slug: str, *, now: int,
+                      user_id: int | None = None, goal_id: int | None = None, key: str | None = None) -> int | None:
+    """Ask a data source's client for fresh data (refresh button, before reminders, before derailing)."""
+    return enqueue(conn, AUTOFETCH, {"username": username, "slug": slug}, now=now, url=url,
+                   user_id=user_id, goal_id=goal_id, key=key)

@@ -1,0 +1,134 @@
+"""What the sweeper does to one due goal, in one transaction: win, derail, step down, remind.
+
+Decisions are made on the goal as stored *before* recomputing (recomputing
+past a losedate would move it to today), with the row locked, so a write
+that raced the sweeper is seen here and the later state wins. Every side
+effect is an outbox row in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Connection
+
+from brickroad.services import derail as derailing
+from brickroad.services import goals as goal_service
+from brickroad.services import outbox, schedule, webhooks
+from brickroad.services.context import Context
+from brickroad.services.goal_models import Goal
+from brickroad.services.goals import GoalView
+from brickroad.services.models import User
+from brickroad.services.pledges import apply_due_stepdown
+from brickroad.store import goals as goal_rows
+from brickroad.store import outbox as rows
+from brickroad.store import users as user_rows
+from brickroad.store.ids import public_id
+
+log = logging.getLogger("brickroad.sweep")
+
+# Renders the Beeminder goal JSON for reminder webhooks (the API's serializer, injected by jobs).
+GoalRenderer = Callable[[GoalView, User, int], dict[str, Any]]
+REMINDER_STALE = 86400  # a reminder more than a day late (sweeper was down) is skipped, not sent
+
+
+@dataclass
+class Outcome:
+    won: bool = False
+    derailed: bool = False
+    stepped_down: bool = False
+    reminded: bool = False
+
+
+def process_goal(ctx: Context, goal_id: int, render: GoalRenderer | None = None) -> Outcome:
+    now = ctx.clock.now()
+    with ctx.db.write() as conn:
+        row = rows.goal_by_id(conn, goal_id)
+        if row is None:
+            return Outcome()
+        goal = Goal.from_row(row)
+        user = User.from_row(user_rows.by_id(conn, goal.user_id))  # type: ignore[arg-type]
+        if not schedule.is_active(goal):
+            goal_rows.update_goal(conn, goal.id, next_check_at=None)
+            return Outcome()
+        return process_in(conn, user, goal, now, render)
+
+
+def process_in(conn: Connection, user: User, goal: Goal, now: int, render: GoalRenderer | None) -> Outcome:
+    out = Outcome()
+    pending = derailing.pending_losedate(goal, now)
+    if schedule.is_won(goal, now) and pending is None:
+        goal = _win(conn, user, goal, now)
+        out.won = True
+        return out
+    if pending is not None:
+        goal = derailing.derail(conn, user, goal, now, cause="deadline", losedate=pending)
+        out.derailed = True
+    changes = apply_due_stepdown(goal, now)
+    if changes:
+        before = goal.pledge
+        goal = goal_service.save_and_recompute(conn, user, goal, now, **changes)
+        webhooks.pledge_changed(conn, user, goal, before, "stepdown", now)
+        out.stepped_down = True
+    if not out.derailed:
+        out.reminded = _remind(conn, user, goal, now, render)
+    if not (out.derailed or out.stepped_down):
+        # Nothing changed the goal: refresh its derived fields and next_check_at.
+        goal_service.recompute(conn, user, goal, now)
+    return out
+
+
+def _win(conn: Connection, user: User, goal: Goal, now: int) -> Goal:
+    # won=True makes the goal inactive, so the recompute hook clears next_check_at.
+    goal = goal_service.save_and_recompute(conn, user, goal, now, won=True)
+    stats = dict(goal.stats or {}, coasting=True)
+    goal_rows.update_goal(conn, goal.id, stats=_json(stats))
+    webhooks.emit(conn, user, "goal.won", {"goal": goal.slug, "goal_id": public_id(goal.id),
+                                           "goaldate": goal.goaldate}, now, goal_id=goal.id)
+    return replace(goal, stats=stats, next_check_at=None)
+
+
+def _json(value: Any) -> str:
+    import orjson
+
+    return orjson.dumps(value).decode()
+
+
+def _remind(conn: Connection, user: User, goal: Goal, now: int, render: GoalRenderer | None) -> bool:
+    """Send the reminder whose time has come, once: keyed by goal and reminder instant."""
+    due = [t for t in schedule.reminder_times(goal, user.timezone) if now - REMINDER_STALE < t <= now]
+    if not due:
+        return False
+    t = due[-1]
+    sent = False
+    fetch = rows.autofetch_url(conn, goal.datasource)
+    if fetch:
+        # "prior to sending alerts to the user": ask the data source for fresh data first.
+        sent |= outbox.enqueue_autofetch(conn, fetch, user.username, goal.slug, now=now, user_id=user.pk,
+                                         goal_id=goal.id, key=f"autofetch:{goal.id}:{t}") is not None
+    if goal.callback_url and render is not None:
+        body = {"goal": render(goal_service.view(conn, goal), user, now)}
+        sent |= outbox.enqueue(conn, outbox.WEBHOOK, body, now=now, url=goal.callback_url, user_id=user.pk,
+                               goal_id=goal.id, event="reminder", key=f"reminder:{goal.id}:{t}") is not None
+    if user.email:
+        s = goal.stats or {}
+        subject = f"{goal.slug}: {s.get('limsum') or 'due soon'}"
+        body_text = (
+            f"Your goal {goal.title} ({goal.slug}) derails at {_local(goal.losedate, user.timezone)} "
+            f"unless you enter {s.get('baremin', 'more')} (total {s.get('baremintotal', '?')}).\n"
+            f"Pledge: ${goal.pledge:g}.\n"
+        )
+        sent |= outbox.enqueue_email(conn, user.email, subject, body_text, now=now, user_id=user.pk,
+                                     goal_id=goal.id, key=f"remindmail:{goal.id}:{t}") is not None
+    return sent
+
+
+def _local(ts: int | None, tz: str) -> str:
+    from brickroad.services import days
+
+    if ts is None:
+        return "?"
+    return days.local_naive(ts, tz).strftime("%a %Y-%m-%d %H:%M")

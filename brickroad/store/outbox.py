@@ -1,0 +1,239 @@
+"""Tables and queries for the outbox, webhook subscriptions and derailments (migration 0004).
+
+Claims: a row (or goal) is "held" by pushing its due time forward by a lease.
+The same column that finds due work through one index is the lease, so a
+worker killed mid-delivery leaves a row that becomes due again when the lease
+expires: at-least-once, never lost. PostgreSQL picks rows with
+FOR UPDATE SKIP LOCKED so concurrent workers never wait on or take each
+other's rows; SQLite has one writer at a time (BEGIN IMMEDIATE), and the
+UPDATE re-checks the due condition, so a claim is optimistic there too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    RowMapping,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+
+from brickroad.store.tables import goals, metadata
+
+webhook_subscriptions = Table(
+    "webhook_subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("url", Text, nullable=False),
+    Column("events", Text, nullable=False),  # JSON list of event names
+    Column("secret", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("state", String(16), nullable=False),  # pending | delivered | dead
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+    Column("goal_id", Integer, ForeignKey("goals.id", ondelete="CASCADE"), nullable=True),
+    Column("subscription_id", Integer, ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"), nullable=True),
+    Column("event", String(64), nullable=True),
+    Column("url", Text, nullable=True),
+    Column("payload", Text, nullable=False),
+    Column("idempotency_key", String(64), nullable=False, unique=True),
+    Column("attempts", Integer, nullable=False),
+    Column("due_at", BigInteger, nullable=False),  # next attempt, or lease expiry while claimed
+    Column("claimed_by", String(64), nullable=True),
+    Column("last_status", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("delivered_at", BigInteger, nullable=True),
+    Index("ix_outbox_due", "state", "due_at"),
+    Index("ix_outbox_user", "user_id", "id"),
+)
+
+derailments = Table(
+    "derailments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("goal_id", Integer, ForeignKey("goals.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("losedate", BigInteger, nullable=False),
+    Column("cause", String(16), nullable=False),  # deadline | uncle
+    Column("charged", Float, nullable=False),
+    Column("new_pledge", Float, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    # One derailment per goal and deadline: a redelivered sweep can't charge twice.
+    UniqueConstraint("goal_id", "losedate", name="uq_derailments_goal_losedate"),
+)
+
+PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
+
+
+# ------------------------------------------------------------------ outbox rows
+
+
+def insert_row(conn: Connection, values: dict[str, Any]) -> int:
+    return int(conn.execute(insert(outbox).values(**values).returning(outbox.c.id)).scalar_one())
+
+
+def key_exists(conn: Connection, key: str) -> bool:
+    return conn.execute(select(outbox.c.id).where(outbox.c.idempotency_key == key)).first() is not None
+
+
+def claim_rows(
+    conn: Connection, kinds: Sequence[str], now: int, lease: int, limit: int, worker: str
+) -> list[RowMapping]:
+    """Take up to `limit` due pending rows of the given kinds for `lease` seconds; counts an attempt."""
+    pick = (
+        select(outbox.c.id)
+        .where(outbox.c.state == PENDING, outbox.c.due_at <= now, outbox.c.kind.in_(list(kinds)))
+        .order_by(outbox.c.due_at, outbox.c.id)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    ids = [r[0] for r in conn.execute(pick)]
+    if not ids:
+        return []
+    stmt = (
+        update(outbox)
+        .where(outbox.c.id.in_(ids), outbox.c.state == PENDING, outbox.c.due_at <= now)
+        .values(due_at=now + lease, attempts=outbox.c.attempts + 1, claimed_by=worker, updated_at=now)
+        .returning(*outbox.c)
+    )
+    return sorted(conn.execute(stmt).mappings(), key=lambda r: (r["due_at"], r["id"]))
+
+
+def finish_row(conn: Connection, row_id: int, worker: str, **values: Any) -> bool:
+    """Record an outcome, but only if this worker still holds the row (its lease wasn't taken over)."""
+    stmt = update(outbox).where(outbox.c.id == row_id, outbox.c.claimed_by == worker, outbox.c.state == PENDING)
+    return conn.execute(stmt.values(**values)).rowcount == 1
+
+
+def by_id(conn: Connection, row_id: int) -> RowMapping | None:
+    return conn.execute(select(outbox).where(outbox.c.id == row_id)).mappings().first()
+
+
+def for_user(
+    conn: Connection, user_id: int, state: str | None = None, limit: int = 100, subscription_id: int | None = None
+) -> list[RowMapping]:
+    stmt = select(outbox).where(outbox.c.user_id == user_id)
+    if state:
+        stmt = stmt.where(outbox.c.state == state)
+    if subscription_id is not None:
+        stmt = stmt.where(outbox.c.subscription_id == subscription_id)
+    return list(conn.execute(stmt.order_by(outbox.c.id.desc()).limit(limit)).mappings())
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    stmt = select(outbox.c.state, func.count()).group_by(outbox.c.state)
+    return {str(s): int(n) for s, n in conn.execute(stmt)}
+
+
+# ------------------------------------------------------------------ due goals
+
+
+def claim_goals(conn: Connection, now: int, lease: int, limit: int) -> list[int]:
+    """Ids of up to `limit` goals whose next check is due, leased by moving next_check_at to now + lease."""
+    pick = (
+        select(goals.c.id)
+        .where(goals.c.next_check_at <= now)
+        .order_by(goals.c.next_check_at)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    ids = [r[0] for r in conn.execute(pick)]
+    if not ids:
+        return []
+    stmt = (
+        update(goals)
+        .where(goals.c.id.in_(ids), goals.c.next_check_at <= now)
+        .values(next_check_at=now + lease)
+        .returning(goals.c.id)
+    )
+    return sorted(r[0] for r in conn.execute(stmt))
+
+
+# ------------------------------------------------------------------ subscriptions
+
+
+def insert_subscription(conn: Connection, values: dict[str, Any]) -> int:
+    stmt = insert(webhook_subscriptions).values(**values).returning(webhook_subscriptions.c.id)
+    return int(conn.execute(stmt).scalar_one())
+
+
+def subscriptions_for_user(conn: Connection, user_id: int) -> list[RowMapping]:
+    stmt = select(webhook_subscriptions).where(webhook_subscriptions.c.user_id == user_id)
+    return list(conn.execute(stmt.order_by(webhook_subscriptions.c.id)).mappings())
+
+
+def delete_subscription(conn: Connection, user_id: int, sub_id: int) -> bool:
+    stmt = delete(webhook_subscriptions).where(
+        webhook_subscriptions.c.id == sub_id, webhook_subscriptions.c.user_id == user_id
+    )
+    return conn.execute(stmt).rowcount == 1
+
+
+def subscription_secret(conn: Connection, sub_id: int) -> str | None:
+    stmt = select(webhook_subscriptions.c.secret).where(webhook_subscriptions.c.id == sub_id)
+    return conn.execute(stmt).scalar_one_or_none()
+
+
+# ------------------------------------------------------------------ derailments
+
+
+def insert_derailment(conn: Connection, values: dict[str, Any]) -> int:
+    return int(conn.execute(insert(derailments).values(**values).returning(derailments.c.id)).scalar_one())
+
+
+def derailment_exists(conn: Connection, goal_id: int, losedate: int) -> bool:
+    stmt = select(derailments.c.id).where(derailments.c.goal_id == goal_id, derailments.c.losedate == losedate)
+    return conn.execute(stmt).first() is not None
+
+
+def derailments_for_goal(conn: Connection, goal_id: int) -> list[RowMapping]:
+    stmt = select(derailments).where(derailments.c.goal_id == goal_id).order_by(derailments.c.id)
+    return list(conn.execute(stmt).mappings())
+
+
+# ------------------------------------------------------------------ lookups for the sweeper
+
+
+def goal_by_id(conn: Connection, goal_id: int) -> RowMapping | None:
+    """The goal row, locked on PostgreSQL so an API write and the sweeper take turns."""
+    stmt = select(goals).where(goals.c.id == goal_id)
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return conn.execute(stmt).mappings().first()
+
+
+def autofetch_url(conn: Connection, datasource: str | None) -> str | None:
+    """A data source named after an OAuth client gets that client's autofetch callback."""
+    from brickroad.store.tables import oauth_clients
+
+    if not datasource:
+        return None
+    stmt = select(oauth_clients.c.autofetch_url).where(oauth_clients.c.name == datasource)
+    return conn.execute(stmt).scalar_one_or_none()
