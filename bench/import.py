@@ -66,7 +66,7 @@ def write_csv(path: Path, n: int) -> None:
 
 def run_import(server: str, token: str, slug: str, csv_path: Path, batch: int) -> float:
     env = dict(os.environ, BRICKROAD_SERVER=server, BRICKROAD_TOKEN=token,
-               BRICKROAD_CONFIG=str(csv_path.parent / "client.json"))
+               BRICKROAD_CONFIG=str(csv_path.parent / "client.json"), XDG_STATE_HOME=str(csv_path.parent / "state"))
     start = time.perf_counter()
     proc = subprocess.run([BIN, "import", slug, str(csv_path), "--batch-size", str(batch), "--no-progress"],
                           env=env, capture_output=True, text=True)

@@ -19,6 +19,7 @@ import typer
 
 from brickroad.cli import client_config, client_output as out
 from brickroad.cli.client_dates import DateError, parse_value, to_daystamp, to_timestamp
+from brickroad.cli.client_journal import Journal
 from brickroad.cli.client_transfer import export, read_csv, send_points
 from brickroad.client import ApiError, AuthError, BeeminderError, Client
 from brickroad.client.endpoints import SORT_FIELDS
@@ -319,8 +320,14 @@ def import_cmd(
     batch_size: int = typer.Option(5000, "--batch-size", min=1, max=50000, help="Datapoints per create_all request."),
     parallel: int = typer.Option(2, "--parallel", min=1, max=8, help="Requests in flight at once."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar (terminals only)."),
+    restart: bool = typer.Option(False, "--restart", help="Ignore the resume journal and send every row again."),
 ) -> None:
-    """Import a CSV (value[,timestamp][,daystamp][,comment][,requestid]); re-running never duplicates."""
+    """Import a CSV (value[,timestamp][,daystamp][,comment][,requestid]); re-running never duplicates.
+
+    Rows without a requestid get one derived from the file name, line and row,
+    so the server recognises them on a second run; an interrupted import
+    resumes from its journal without resending the batches already saved.
+    """
     parsed = read_csv(file)
     for problem in parsed.problems:
         typer.echo(problem, err=True)
@@ -329,8 +336,12 @@ def import_cmd(
     if not parsed.points:
         fail(f"nothing to import in {file}")
     with session() as bee:
+        journal = Journal(bee.base_url, bee.goal(slug, emaciated=True).id or slug, file.read_bytes(), batch_size)
+        if restart:
+            journal.finish()
         try:
-            report = send_points(bee, slug, parsed.points, parsed.lines, batch_size, progress and sys.stderr.isatty(), parallel)
+            report = send_points(bee, slug, parsed.points, parsed.lines, batch_size, progress and sys.stderr.isatty(),
+                                 parallel, journal)
         except KeyboardInterrupt:
             fail("interrupted: run the same command again to finish; rows already imported are recognised by requestid",
                  EXIT_INTERRUPTED)

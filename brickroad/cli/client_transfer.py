@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from brickroad.cli import client_csv
+from brickroad.cli.client_journal import Journal
 from brickroad.cli.client_output import console
 from brickroad.client import Client, Datapoint, PartialFailure
 from brickroad.client.errors import describe, item_message
@@ -56,6 +57,7 @@ def send_points(
     batch_size: int,
     show_progress: bool,
     parallel: int = 2,
+    journal: Journal | None = None,
 ) -> ImportReport:
     """create_all in batches, `parallel` requests in flight.
 
@@ -66,31 +68,40 @@ def send_points(
     report = ImportReport()
     start = time.perf_counter()
 
-    def send(offset: int) -> tuple[int, list[Datapoint], list[Any]]:
+    def send(offset: int) -> tuple[int, int, list[Datapoint], list[Any]]:
         batch = points[offset : offset + batch_size]
         try:
-            return len(batch), bee.create_all(slug, batch), []
+            return offset, len(batch), bee.create_all(slug, batch), []
         except PartialFailure as exc:
-            return len(batch), [Datapoint.from_json(p) for p in exc.successes], [(offset, e) for e in exc.failures]
+            return offset, len(batch), [Datapoint.from_json(p) for p in exc.successes], [(offset, e) for e in exc.failures]
 
-    pending = iter(range(0, len(points), batch_size))
+    skip = journal.load() if journal is not None else set()
+    offsets = [o for o in range(0, len(points), batch_size) if o not in skip]
+    already = len(points) - sum(len(points[o : o + batch_size]) for o in offsets)
+    if already:
+        report.statuses["already imported"] = already
+    pending = iter(offsets)
     refused: list[tuple[int, Any]] = []
     with _progress(len(points), show_progress) as progress, ThreadPoolExecutor(max(1, parallel)) as pool:
-        task = progress.add_task("import", total=len(points))
+        task = progress.add_task("import", total=len(points), completed=already)
         # A window of `parallel` batches: after a failure or Ctrl-C nothing new starts.
         in_flight = {pool.submit(send, offset) for offset in itertools.islice(pending, max(1, parallel))}
         while in_flight:
             done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
-                size, created, failures = future.result()
+                offset, size, created, failures = future.result()
                 if failures:
                     report.refused_batches += 1
                     refused += failures
+                elif journal is not None:
+                    journal.mark(offset)
                 report.statuses.update(p.status or "created" for p in created)
                 report.sent += len(created)
                 progress.advance(task, size)
                 for offset in itertools.islice(pending, 1):
                     in_flight.add(pool.submit(send, offset))
+    if journal is not None and not refused:
+        journal.finish()
     report.failures = [_failure_line(item, lines, offset) for offset, item in sorted(refused, key=lambda r: r[0])]
     report.seconds = time.perf_counter() - start
     return report

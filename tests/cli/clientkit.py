@@ -32,6 +32,7 @@ def cli_for(server: Any, token: str, tmp_path: Path) -> Cli:
         "BRICKROAD_TOKEN": token,
         "BRICKROAD_CONFIG": str(tmp_path / "config.json"),
         "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
         "COLUMNS": "200",
     })
 

@@ -59,10 +59,38 @@ def test_interrupted_import_resumes_without_duplicates(
     stopped = cli.run("import", "resume", str(data), "--batch-size", "50", "--parallel", "1", code=130)
     assert "run the same command again" in stopped.stderr
     assert len(points(server, alice.token, "resume")) == 101
+    assert len(list((tmp_path / "state" / "brickroad" / "imports").glob("*.json"))) == 1
     monkeypatch.setattr(Client, "create_all", real)
     resumed = cli.run("import", "resume", str(data), "--batch-size", "50")
-    assert "100 duplicate" in resumed.stdout and "200 created" in resumed.stdout
+    assert "(100 already imported, 200 created)" in resumed.stdout  # the journal skips what was saved
     assert len(points(server, alice.token, "resume")) == 301
+    assert list((tmp_path / "state" / "brickroad" / "imports").glob("*.json")) == []  # done: journal gone
+
+
+def test_lost_journal_or_restart_still_never_duplicates(
+    server: Any, alice: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = cli_for(server, alice.token, tmp_path)
+    make_goal(server, alice.token, "nojournal")
+    data = write_csv(tmp_path / "rows.csv", [f"2026-11-{1 + i % 20:02d},{i}," for i in range(120)])
+    real = Client.create_all
+    calls = {"n": 0}
+
+    def flaky(self: Client, slug: str, batch: Any) -> Any:
+        calls["n"] += 1
+        result = real(self, slug, batch)
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # saved by the server, but the journal never heard of it
+        return result
+
+    monkeypatch.setattr(Client, "create_all", flaky)
+    cli.run("import", "nojournal", str(data), "--batch-size", "40", "--parallel", "1", code=130)
+    monkeypatch.setattr(Client, "create_all", real)
+    resumed = cli.run("import", "nojournal", str(data), "--batch-size", "40")
+    assert "(40 already imported, 40 created, 40 duplicate)" in resumed.stdout
+    again = cli.run("import", "nojournal", str(data), "--batch-size", "40", "--restart")
+    assert "(120 duplicate)" in again.stdout
+    assert len(points(server, alice.token, "nojournal")) == 121
 
 
 def test_malformed_rows_are_reported_and_nothing_is_imported(server: Any, alice: Any, tmp_path: Path) -> None:
