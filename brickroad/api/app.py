@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from brickroad import web
 from brickroad.api import charges, datapoints, goals, users, webhooks
+from brickroad.api import v2
 from brickroad.api.endpoint import Handler, api_endpoint, not_found
 from brickroad.api.graphs import graph_routes
 from brickroad.api.middleware import BodyLimit, NormalizePath
@@ -110,9 +111,11 @@ def create_app(
     ctx: Context, extra_routes: Sequence[BaseRoute] = (), sweeper: bool = False, **kw: Callable[..., Any]
 ) -> Starlette:
     routes: list[BaseRoute] = [Route("/healthz", healthz), *v1_routes(), *graph_routes(), *extra_routes, *web.web_routes()]
+    # Beebole-style JSON-document RPC over the same services.
+    routes.append(Route("/api/v2", api_endpoint(v2.rpc, render_error=v2.render_error), methods=["POST"]))
     # Anything else under /api answers like Beeminder's 404, whatever the method.
     routes.append(
-        Route(V1 + "/{rest:path}", api_endpoint(not_found, authenticated=False), methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+        Route("/api/{rest:path}", api_endpoint(not_found, authenticated=False), methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     )
     routes.extend(web.late_routes())  # /{user}/{slug}: after everything more specific
     @contextlib.asynccontextmanager

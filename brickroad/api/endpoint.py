@@ -51,39 +51,43 @@ async def read_params(request: Request) -> Params:
     return merge(parse_query(request.scope.get("query_string", b"")), body_params)
 
 
-def api_endpoint(handler: Handler, authenticated: bool = True) -> Callable[[Request], Any]:
+def api_endpoint(
+    handler: Handler,
+    authenticated: bool = True,
+    render_error: Callable[[BrickroadError], Response] = error_response,
+) -> Callable[[Request], Any]:
     """Wrap a sync handler: parse async, then authenticate, count and run it (in a worker thread if it may block)."""
 
     async def endpoint(request: Request) -> Response:
         ctx: Context = request.app.state.ctx
         inline = request.method == "GET" and ctx.db.dialect == "sqlite" and not getattr(handler, "writes", False)
-        req = ApiRequest(ctx, request.method, dict(request.path_params), await read_params(request), request.headers)
-        request_bytes = len(await request.body())
         meter = quotas.for_context(ctx) if authenticated and ctx.settings.quotas_enabled else None
         usage: quotas.Usage | None = None
+        user: User | None = None
 
-        def run() -> Any:
-            nonlocal usage
+        def run(req: ApiRequest, request_bytes: int) -> Any:
+            nonlocal usage, user
             if authenticated:
-                req.user = auth.authenticate(ctx, req.params, req.headers)
+                req.user = user = auth.authenticate(ctx, req.params, req.headers)
                 if meter is not None:
-                    usage = meter.admit(req.user, request_bytes)
+                    usage = meter.admit(user, request_bytes)
             return handler(req)
 
         try:
+            params = await read_params(request)
+            req = ApiRequest(ctx, request.method, dict(request.path_params), params, request.headers)
+            request_bytes = len(await request.body())
             if inline:
                 # A WAL read never waits for a writer and takes well under a
                 # millisecond: running it here beats the hop to a worker thread.
-                result = run()
+                result = run(req, request_bytes)
             else:
-                result = await run_in_threadpool(run)
+                result = await run_in_threadpool(run, req, request_bytes)
             response = result if isinstance(result, Response) else JSON(result)
         except BrickroadError as exc:
-            if usage is None:
-                raise  # not a counted call: the app's handler answers
-            response = error_response(exc)
-        if meter is not None and usage is not None:
-            usage = meter.add_response(req.user, usage, len(response.body))
+            response = render_error(exc)
+        if meter is not None and usage is not None and user is not None:
+            usage = meter.add_response(user, usage, len(response.body))
             response.headers.update(usage.headers())
         return response
 

@@ -75,6 +75,7 @@ class Goal:
     created_at: int
     updated_at: int
     deleted_at: int | None
+    xid: str | None = None  # an outside system's id (API v2), unique per user
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Goal":
@@ -109,6 +110,7 @@ class Datapoint:
     urtext: str | None
     created_at: int
     updated_at: int
+    xid: str | None = None  # an outside system's id (API v2), unique per goal
     status: str | None = field(default=None, compare=False)
 
     @classmethod
@@ -128,6 +130,7 @@ class Datapoint:
             urtext=row["urtext"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+            xid=row.get("xid"),
         )
 
 

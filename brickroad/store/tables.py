@@ -148,7 +148,9 @@ goals = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     Column("deleted_at", BigInteger, nullable=True),
+    Column("xid", String(100), nullable=True),  # an outside system's id for the goal (API v2)
     UniqueConstraint("user_id", "slug", name="uq_goals_user_slug"),
+    Index("uq_goals_user_xid", "user_id", "xid", unique=True),
 )
 
 datapoints = Table(
@@ -172,6 +174,8 @@ datapoints = Table(
     Index("ix_datapoints_goal_updated", "goal_id", "updated_at"),
     # Idempotency: concurrent retries with one requestid can't both insert.
     UniqueConstraint("goal_id", "requestid", name="uq_datapoints_goal_requestid"),
+    Column("xid", String(100), nullable=True),
+    Index("uq_datapoints_goal_xid", "goal_id", "xid", unique=True),
 )
 
 charges = Table(
