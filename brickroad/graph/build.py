@@ -21,7 +21,7 @@ from . import palette as P
 from .axes import axis_items
 from .fonts import text_width
 from .frame import make_frame, scale_for, time_range, value_range
-from .geometry import Frame, dedupe_dots, fold_into, thin_polyline
+from .geometry import Frame, dedupe_dots, drop_collinear, fold_into, thin_polyline
 from .lanes import IsoGrid, RoadView
 from .scene import Dots, Path, Scene, Text
 from .ticks import time_ticks
@@ -64,6 +64,8 @@ class _Ctx:
 
     def path(self, t: np.ndarray, v: np.ndarray, **kw: object) -> Path:
         xs, ys = fold_into(self.f, self.f.x(t), self.f.y(v))
+        if not kw.get("closed"):
+            xs, ys = drop_collinear(xs, ys)
         return Path(xs, ys, **kw)  # type: ignore[arg-type]
 
     def kinds(self, t: np.ndarray, v: np.ndarray) -> list[str]:
@@ -346,8 +348,38 @@ def _data_layers(c: _Ctx) -> list:
     if res.flatline is not None:
         fl = res.flatline
         ft1, fv1 = np.array([fl.t]), np.array([fl.value])
+        # do-less goals presume the worst for a day without data: the arrow shows that, faded
+        ppr = c.view.ppr_per_day(ft1) if c.view.pessimistic and fl.t >= res.asof else np.zeros(1)
+        fv1 = fv1 + ppr
         out.append(_dots(c, ft1, fv1, c.kinds(ft1, fv1), 12 * s, "flatline", stroke="#000000",
-                         stroke_width=1 * s, shape="arrow"))
+                         stroke_width=1 * s, shape="arrow", opacity=0.5 if ppr[0] else 1.0))
+    if gp.hashtags:
+        out += _hashtags(c)
+    return out
+
+
+_MAX_TAGS = 60
+
+
+def _hashtags(c: _Ctx) -> list[Text]:
+    """#tags from datapoint comments as small rotated labels at their dates (one per pixel column)."""
+    out: list[Text] = []
+    seen: set[int] = set()
+    p = c.f.plot
+    for q in c.res.rawpoints:
+        if "#" not in q.comment:
+            continue
+        tags = [w for w in q.comment.split() if w.startswith("#") and len(w) > 1 and w.upper() != "#TARE"]
+        if not tags:
+            continue
+        x = float(c.f.x(q.t))
+        col = int(x)
+        if not p.x0 <= x <= p.x1 or col in seen:
+            continue
+        seen.add(col)
+        out.append(Text(x + 3, p.y1 - 8, " ".join(tags)[:40], 10.0, cls="hashtag", anchor="start", rotate=-90.0))
+        if len(out) >= _MAX_TAGS:
+            break
     return out
 
 

@@ -85,6 +85,26 @@ def _drop_edge_runs(xs: np.ndarray, ys: np.ndarray, edges: tuple[float, float]) 
     return xs[~same], ys[~same]
 
 
+def drop_collinear(xs: np.ndarray, ys: np.ndarray, tol: float = 1e-6) -> tuple[np.ndarray, np.ndarray]:
+    """Remove points lying exactly on the segment between their neighbours.
+
+    Lanes and guidelines are piecewise-linear functions sampled on a grid, so
+    most samples are redundant; with a tolerance of a millionth of a pixel the
+    drawn line is unchanged (runs of collinear points all lie on one line).
+    """
+    n = len(xs)
+    if n < 3:
+        return xs, ys
+    dx0, dy0 = xs[1:-1] - xs[:-2], ys[1:-1] - ys[:-2]
+    dx1, dy1 = xs[2:] - xs[1:-1], ys[2:] - ys[1:-1]
+    cross = np.abs(dx0 * dy1 - dy0 * dx1)
+    same_way = (dx0 * dx1 + dy0 * dy1) > 0  # a point where the line turns back is a corner
+    scale = np.hypot(dx0, dy0) + np.hypot(dx1, dy1)
+    inner = (cross <= tol * np.maximum(scale, 1e-12)) & same_way
+    keep = np.concatenate(([True], ~inner, [True]))
+    return xs[keep], ys[keep]
+
+
 def thin_polyline(xs: np.ndarray, ys: np.ndarray, per_px: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Keep first, last, min and max of each pixel column (the "M4" reduction).
 

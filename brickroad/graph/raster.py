@@ -80,8 +80,10 @@ def _text_tile(text: str, size: int, bold: bool, anchor_name: str, rotated: bool
 class _Painter:
     def __init__(self, width: int, height: int):
         self.img = Image.new("RGB", (width * SS, height * SS), (255, 255, 255))
-        # "RGBA" drawing on an RGB image blends fills with their alpha, in C
-        self.d = ImageDraw.Draw(self.img, "RGBA")
+        self.d = ImageDraw.Draw(self.img)
+        # "RGBA" drawing on an RGB image blends fills with their alpha, in C; it is
+        # ~1.7x slower for opaque drawing, so it is kept for translucent fills only
+        self.da = ImageDraw.Draw(self.img, "RGBA")
         self.blank = True  # nothing but translucent fills drawn yet: they can be mixed with white
 
     def _paste_through(self, src: "Image.Image | tuple[int, int, int]", pts: list[tuple[float, float]],
@@ -113,7 +115,7 @@ class _Painter:
             elif self.blank:  # the lanes: first on white, so mixing with white is exact
                 self.d.polygon(pts, fill=_over_white(it.fill or "#000000", it.opacity))
             else:
-                self.d.polygon(pts, fill=_rgb(it.fill or "#000000") + (int(round(255 * it.opacity)),))
+                self.da.polygon(pts, fill=_rgb(it.fill or "#000000") + (int(round(255 * it.opacity)),))
             if it.opacity >= 1:
                 self.blank = False
         if it.stroke and not (it.closed and it.fill):

@@ -111,3 +111,28 @@ def test_svg_of_a_long_goal_is_thinned_to_the_pixels() -> None:
     assert 0 < len(ap) <= 696 * 453
     for line in by_class(root, "movingav"):
         assert len(line.get("points").split()) <= 4 * 700
+
+
+def test_hashtags_in_comments_become_labels() -> None:
+    gp, data = do_more(6)
+    data[2] = data[2]._replace(comment="gym #legday")
+    root = parse(render(gp, compute(gp, data)).svg())
+    assert texts(root, "hashtag") == ["#legday"]
+
+
+def test_do_less_flatline_arrow_shows_the_presumed_report_faded() -> None:
+    from dataclasses import replace
+
+    from brickroad.road import GoalParams
+    from brickroad.road.dates import SID
+
+    from .helpers import T0
+
+    gp = GoalParams(tini=float(T0), vini=0.0, road=[], tfin=float(T0 + 90 * SID), vfin=None, rfin=3.0,
+                    runits="d", yaw=-1, dir=1, kyoom=True, aggday="sum", asof=float(T0 + 5 * SID))
+    _, data = do_more(3)
+    res = compute(replace(gp), data)
+    assert res.flatline is not None
+    root = parse(render(gp, res).svg())
+    arrow = by_class(root, "flatline")
+    assert arrow and arrow[0].get("fill-opacity") == "0.5"
