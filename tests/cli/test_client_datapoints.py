@@ -47,6 +47,10 @@ def test_add_edit_rm_with_human_dates(server: Any, alice: Any, tmp_path: Path) -
     edited = cli.json("edit", "walks", first["id"], "--value", "6", "--comment", "long walk")
     assert edited["id"] == first["id"] and edited["value"] == 6 and edited["comment"] == "long walk"
     assert "nothing to change" in cli.run("edit", "walks", first["id"], code=1).stderr
+    moved = cli.json("edit", "walks", first["id"], "--daystamp", "2026-11-17")
+    assert moved["daystamp"] == "20261117" and moved["value"] == 6
+    retimed = cli.json("edit", "walks", first["id"], "--timestamp", str(NY_NOON_1120))
+    assert retimed["timestamp"] == NY_NOON_1120 and retimed["daystamp"] == "20261120"
     assert cli.run("rm", "walks", first["id"]).stdout.startswith(f"deleted {first['id']}")
     assert cli.run("rm", "walks", first["id"], code=1).stderr.startswith("404:")
     bad_date = cli.run("add", "walks", "1", "--daystamp", "someday", code=1)

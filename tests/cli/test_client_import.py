@@ -152,3 +152,20 @@ def test_export_json_and_csv_round_trip(server: Any, alice: Any, tmp_path: Path)
     table = list(csv.DictReader(io.StringIO(cli.run("export", "--all", "--format", "csv").stdout)))
     assert {r["goal"] for r in table} == {"src", "other", "copy"}
     assert "give a goal slug or --all" in cli.run("export", code=1).stderr
+
+
+def test_import_stopped_by_the_daily_quota_resumes_later(server: Any, ctx: Any, alice: Any, tmp_path: Path) -> None:
+    from brickroad.services import quotas
+
+    cli = cli_for(server, alice.token, tmp_path)
+    make_goal(server, alice.token, "quota")
+    data = write_csv(tmp_path / "q.csv", [f"2026-11-{1 + i % 20:02d},{i},row {i}" for i in range(200)])
+    quotas.for_context(ctx).set_limits(alice.user, None, 60_000)  # room for about one batch of 50
+    stopped = cli.run("import", "quota", str(data), "--batch-size", "50", "--parallel", "1", code=1)
+    first, second = stopped.stderr.strip().splitlines()[-2:]
+    assert first.startswith("429: Daily API limit of 60000 bytes reached")
+    assert second == "import stopped: run the same command again to resume without duplicates"
+    quotas.for_context(ctx).set_limits(alice.user, None, 50_000_000)
+    resumed = cli.run("import", "quota", str(data), "--batch-size", "50")
+    assert "already imported" in resumed.stdout and "duplicate" not in resumed.stdout
+    assert len(points(server, alice.token, "quota")) == 201

@@ -75,3 +75,37 @@ def test_async_client_against_the_server(server: Any, alice: Any) -> None:
             assert result.data["username"] == alice.username
 
     asyncio.run(run())
+
+
+def test_oauth_access_token_as_bearer(server: Any, ctx: Any, alice: Any, make_user: Any) -> None:
+    from brickroad.services import oauth
+
+    owner = make_user(prefix="dev")
+    app, _secret = oauth.register_client(ctx, owner.user, f"app-{owner.username}", "https://app.example/cb")
+    access = oauth.issue_access_token(ctx, alice.user, app)
+    with Client(server.url, access_token=access) as bee:
+        assert bee.me().username == alice.username
+        assert bee.call("GET", "/v1/me.json").data["username"] == alice.username
+
+
+def test_quota_429_is_reported_not_waited_out(server: Any, ctx: Any, alice: Any) -> None:
+    from brickroad.client import RateLimited
+    from brickroad.services import quotas
+
+    quotas.for_context(ctx).set_limits(alice.user, 2, None)
+    with client_for(server, alice.token, max_retry_wait=5) as bee:
+        bee.me()
+        bee.me()
+        with pytest.raises(RateLimited) as exc:
+            bee.me()  # Retry-After is "tomorrow": longer than we are willing to wait
+    assert exc.value.status == 429 and exc.value.message
+
+
+def test_client_package_imports_nothing_else_of_brickroad() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, brickroad.client; print(sorted(m for m in sys.modules if m.startswith('brickroad')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = eval(out)  # a printed list of module names
+    assert all(m == "brickroad" or m.startswith("brickroad.client") for m in loaded), loaded
