@@ -53,11 +53,13 @@ def iso_date(ts: int | None, tz: str) -> str:
     return "" if ts is None or ts >= days.MAX_TIMESTAMP else days.local_naive(int(ts), tz).strftime("%Y-%m-%d")
 
 
-def daystamp(stamp: str) -> str:
+def daystamp(stamp: str, this_year: str = "") -> str:
+    """"Mon 23 Nov", with the year only when it isn't `this_year` (keeps phone tables narrow)."""
     try:
-        return days.from_daystamp(stamp).strftime("%a %d %b %Y")
+        day = days.from_daystamp(stamp)
     except (ValueError, TypeError):
         return str(stamp)
+    return day.strftime("%a %d %b" if stamp[:4] == this_year else "%d %b %Y")
 
 
 def rate_text(rate: float | None, runits: str) -> str:
