@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -21,7 +22,7 @@ def build(to: str, subject: str, body: str, js: JobSettings, delivery_id: str) -
     msg["Date"] = formatdate(usegmt=True)
     # A stable Message-ID: a redelivery after a crash is recognisably the same mail.
     domain = js.smtp_from.rsplit("@", 1)[-1] or "localhost"
-    msg["Message-ID"] = f"<{delivery_id}@{domain}>"
+    msg["Message-ID"] = f"<{re.sub(r'[^A-Za-z0-9.-]', '.', delivery_id)}@{domain}>"
     msg.set_content(body)
     return msg
 

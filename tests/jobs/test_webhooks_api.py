@@ -1,0 +1,46 @@
+"""POST/GET/DELETE /api/v1/users/{u}/webhooks.json: subscriptions and the delivery log."""
+
+from __future__ import annotations
+
+from tests.api.goalkit import add_point, create_goal
+
+
+def test_subscribe_list_and_delete(http, alice, clock):
+    r = http.post("/api/v1/users/me/webhooks.json",
+                  json={"auth_token": alice.token, "url": "https://hooks.example.test/in", "events": ["datapoint.created"]})
+    assert r.status_code == 200, r.text
+    sub = r.json()
+    assert sub["events"] == ["datapoint.created"] and len(sub["secret"]) == 48
+    create_goal(http, alice.token, "wh")
+    add_point(http, alice.token, "wh", value=2)
+    listing = http.get("/api/v1/users/me/webhooks.json", params={"auth_token": alice.token}).json()
+    assert [s["id"] for s in listing["subscriptions"]] == [sub["id"]] and "secret" not in listing["subscriptions"][0]
+    [d] = listing["deliveries"]
+    assert (d["event"], d["state"], d["attempts"], d["subscription_id"]) == ("datapoint.created", "pending", 0, sub["id"])
+    assert d["next_attempt_at"] == clock.now()
+    r = http.delete(f"/api/v1/users/me/webhooks/{sub['id']}.json", params={"auth_token": alice.token})
+    assert r.status_code == 200 and r.json() == {"id": sub["id"], "deleted": True}
+    assert http.get("/api/v1/users/me/webhooks.json", params={"auth_token": alice.token}).json()["subscriptions"] == []
+    r = http.delete(f"/api/v1/users/me/webhooks/{sub['id']}.json", params={"auth_token": alice.token})
+    assert r.status_code == 404
+
+
+def test_all_events_by_default_and_bad_input(http, alice):
+    r = http.post("/api/v1/users/me/webhooks.json", data={"auth_token": alice.token, "url": "https://h.example.test/"})
+    assert r.status_code == 200 and "goal.derailed" in r.json()["events"]
+    r = http.post("/api/v1/users/me/webhooks.json", data={"auth_token": alice.token, "url": "ftp://h.example.test/"})
+    assert r.status_code == 422 and "url" in r.json()["errors"]
+    r = http.post("/api/v1/users/me/webhooks.json",
+                  data={"auth_token": alice.token, "url": "https://h.example.test/", "events": "goal.exploded"})
+    assert r.status_code == 422 and "events" in r.json()["errors"]
+    r = http.get("/api/v1/users/me/webhooks.json", params={"auth_token": alice.token, "state": "weird"})
+    assert r.status_code == 422
+
+
+def test_other_users_webhooks_are_forbidden(http, alice, make_user):
+    bob = make_user()
+    r = http.get(f"/api/v1/users/{bob.username}/webhooks.json", params={"auth_token": alice.token})
+    assert r.status_code == 403
+    r = http.post(f"/api/v1/users/{bob.username}/webhooks.json",
+                  data={"auth_token": alice.token, "url": "https://h.example.test/"})
+    assert r.status_code == 403
