@@ -122,3 +122,28 @@ def test_many_points_render() -> None:
     g = render(gp, compute(gp, data))
     assert g.error == ""
     _assert_picture(g)
+
+
+def _all_golden() -> list[str]:
+    from .helpers import GOLDEN
+
+    return sorted(p.stem for p in GOLDEN.glob("*.bb"))
+
+
+@pytest.mark.parametrize("name", _all_golden())
+def test_every_golden_goal_draws_without_error(name: str) -> None:
+    """build_scene raises instead of falling back, so a drawing bug can't hide behind a placeholder."""
+    from brickroad.graph import build_scene, to_svg
+    from brickroad.graph.raster import render_image
+    from brickroad.road import RoadError, load_bb
+
+    try:
+        gp, data = load_bb(golden_bb(name))
+        res = compute(gp, data)
+    except RoadError:
+        g = render_bb(golden_bb(name))
+        assert g.error and g.png()[:4] == b"\x89PNG"
+        return
+    scene = build_scene(gp, res)
+    assert render_image(scene).size == (696, 453)
+    parse(to_svg(scene))
