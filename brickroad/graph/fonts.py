@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from pathlib import Path
 from typing import Optional
 
@@ -23,6 +24,10 @@ _DIRS = (
     "/usr/local/share/fonts",
     "/Library/Fonts",
 )
+
+# FreeType faces must not be used by two threads at once; the API renders in a
+# thread pool, so measuring and rasterising text both hold this lock.
+FONT_LOCK = threading.RLock()
 
 # DejaVu Sans advance widths in em, for measuring without the font file.
 _EM = {"0123456789": 0.636, ",.:;!|": 0.318, " ": 0.318, "-": 0.361, "$": 0.636}
@@ -82,5 +87,6 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     if font_path(bold) is None:
         return _estimate(text, size, bold)
     # measure at a fixed size and scale: one cached font object for all sizes
-    f = pil_font(100, bold)
-    return float(f.getlength(text)) * size / 100.0
+    with FONT_LOCK:
+        f = pil_font(100, bold)
+        return float(f.getlength(text)) * size / 100.0

@@ -156,8 +156,3 @@ def dedupe_dots(xs: np.ndarray, ys: np.ndarray, grid: float = 1.0, min_n: int = 
     # last occurrence of each key: unique on the reversed array
     _, rev_first = np.unique(key[::-1], return_index=True)
     return np.sort(n - 1 - rev_first)
-
-
-def visible(frame: Frame, xs: np.ndarray, ys: np.ndarray, pad: float = 10.0) -> np.ndarray:
-    p = frame.plot
-    return (xs >= p.x0 - pad) & (xs <= p.x1 + pad) & (ys >= p.y0 - pad) & (ys <= p.y1 + pad)

@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from . import palette as P
-from .fonts import pil_font
+from .fonts import FONT_LOCK, pil_font
 from .scene import THUMB_H, THUMB_W, Dots, Item, Path, Rect, Scene, Text
 
 SS = 2  # supersampling factor
@@ -220,6 +220,11 @@ def _dashes(pts: list[tuple[float, float]], on: float, off: float) -> list[list[
 
 
 def render_image(scene: Scene) -> Image.Image:
+    with FONT_LOCK:  # one render at a time per process: tens of ms, and FreeType isn't thread-safe
+        return _render(scene)
+
+
+def _render(scene: Scene) -> Image.Image:
     pa = _Painter(scene.width, scene.height)
     for it in scene.plot_items:
         pa.item(it)
