@@ -212,6 +212,14 @@ def revoke_app(ctx: Context, user: User, client_pk: int) -> list[Deauthorization
     ]
 
 
+def revoke_token(ctx: Context, client: OAuthClient, token: str) -> bool:
+    """An app giving up one of its own tokens (RFC 7009); no deauthorize callback, the app asked."""
+    if not token or len(token) > 256:
+        return False
+    with ctx.db.write() as conn:
+        return oauth_rows.revoke_by_hash(conn, client.pk, token_hash(token), ctx.clock.now())
+
+
 # ------------------------------------------------------------------ authorization codes
 
 

@@ -31,3 +31,10 @@ def session_user(ctx: Context, user_pk: int, fp: str) -> User | None:
     if row is None or _fingerprint(row["password_hash"]) != fp:
         return None
     return User.from_row(row)
+
+
+def has_password(ctx: Context, user: User) -> bool:
+    """False for accounts made by `brickroad serve`/the CLI without one: they may set it without the old."""
+    with ctx.db.read() as conn:
+        row = user_rows.by_id(conn, user.pk)
+    return bool(row is not None and row["password_hash"])

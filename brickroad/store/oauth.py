@@ -83,3 +83,17 @@ def use_grant(conn: Connection, grant_pk: int, now: int) -> bool:
         .values(used_at=now)
     )
     return conn.execute(stmt).rowcount == 1
+
+
+def revoke_by_hash(conn: Connection, client_pk: int, token_hash: str, now: int) -> bool:
+    """Revoke one live token, only if it belongs to this client."""
+    stmt = (
+        update(access_tokens)
+        .where(
+            access_tokens.c.token_hash == token_hash,
+            access_tokens.c.client_id == client_pk,
+            access_tokens.c.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    return conn.execute(stmt).rowcount == 1

@@ -92,10 +92,11 @@ def logout(w: Web) -> Response:
 
 def account(w: Web) -> Response:
     user = w.require_user()
+    has_password = sessions.has_password(w.ctx, user)
     if w.request.method == "GET":
-        return w.render("settings_account.html", section="account")
+        return w.render("settings_account.html", section="account", has_password=has_password)
     errors: dict[str, str] = {}
-    if accounts.check_password(w.ctx, user.username, w.form.get("current_password", "")) is None:
+    if has_password and accounts.check_password(w.ctx, user.username, w.form.get("current_password", "")) is None:
         errors["current_password"] = "isn't your current password"
     elif w.form.get("new_password", "") != w.form.get("new_password_confirm", ""):
         errors["new_password_confirm"] = "doesn't match the new password"
@@ -107,8 +108,9 @@ def account(w: Web) -> Response:
         else:
             # Other browsers' sessions die with the old password; this one carries on.
             start_session(w, user)
-            return w.redirect("/settings", "Password changed. Other devices have been logged out.")
-    return w.render("settings_account.html", status=422, section="account", errors=errors)
+            return w.redirect("/settings", "Password changed. Other devices have been logged out."
+                              if has_password else "Password set. You can now log in with it.")
+    return w.render("settings_account.html", status=422, section="account", errors=errors, has_password=has_password)
 
 
 async def auth_token_json(request: Request) -> Response:

@@ -85,8 +85,31 @@ async def token(request: Request) -> Response:
     return response
 
 
+async def revoke(request: Request) -> Response:
+    """POST /oauth/revoke (RFC 7009): an app revokes one of its own access tokens."""
+    ctx: Context = request.app.state.ctx
+    body = (await request.body()).decode("utf-8", "replace")
+    headers = {k: v for k, v in request.headers.items()}
+
+    def run() -> Any:
+        return provider(ctx).revocation.create_revocation_response(str(request.url), "POST", body, headers)
+
+    out_headers, out_body, status = await run_in_threadpool(run)
+    response = Response(out_body or "", status_code=status, media_type="application/json" if out_body else None)
+    response.headers.update({k: v for k, v in out_headers.items() if k.lower() != "content-type"})
+    return response
+
+
+def apps_index(w: Web) -> Response:
+    """Beeminder's /apps and /apps/new live under Apps & API here."""
+    return RedirectResponse("/settings/apps#developers", status_code=303)
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/apps/authorize", page(authorize), methods=["GET", "POST"]),
         Route("/oauth/token", token, methods=["POST"]),
+        Route("/oauth/revoke", revoke, methods=["POST"]),
+        Route("/apps", page(apps_index), methods=["GET"]),
+        Route("/apps/new", page(apps_index), methods=["GET"]),
     ]

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from oauthlib.common import Request as OAuthRequest
-from oauthlib.oauth2 import AuthorizationEndpoint, BearerToken, RequestValidator, TokenEndpoint
+from oauthlib.oauth2 import AuthorizationEndpoint, BearerToken, RequestValidator, RevocationEndpoint, TokenEndpoint
 from oauthlib.oauth2.rfc6749.grant_types import AuthorizationCodeGrant, ImplicitGrant
 from oauthlib.oauth2.rfc6749.grant_types.authorization_code import code_challenge_method_s256
 
@@ -129,9 +129,13 @@ class Validator(RequestValidator):
     def save_bearer_token(self, token: dict[str, Any], request: OAuthRequest, *args: Any, **kwargs: Any) -> None:
         pass
 
+    def revoke_token(self, token: str, token_type_hint: str | None, request: OAuthRequest, *args: Any, **kwargs: Any) -> None:
+        # Unknown or foreign tokens are ignored silently, as RFC 7009 asks.
+        oauth.revoke_token(self.ctx, request.client, token)
+
 
 class Provider:
-    """The authorization endpoint (code and implicit) and the token endpoint."""
+    """The authorization endpoint (code and implicit), the token endpoint and RFC 7009 revocation."""
 
     def __init__(self, ctx: Context) -> None:
         validator = Validator(ctx)
@@ -158,6 +162,7 @@ class Provider:
             default_grant_type="authorization_code", default_token_type=bearer,
             grant_types={"authorization_code": code},
         )
+        self.revocation = RevocationEndpoint(validator, supported_token_types=("access_token",))
 
 
 def provider(ctx: Context) -> Provider:

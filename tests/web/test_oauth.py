@@ -172,3 +172,23 @@ def test_confidential_client_authenticates_with_its_secret(dev, alice, receiver,
 def test_registration_validates_urls(dev) -> None:  # type: ignore[no-untyped-def]
     r = dev.post("/apps/new", {"name": "Bad", "redirect_uri": "javascript:alert(1)"}, csrf_from="/settings/apps")
     assert r.status_code == 422 and "absolute http" in r.text
+
+
+def test_app_revokes_its_own_token_rfc7009(dev, alice, receiver, http) -> None:  # type: ignore[no-untyped-def]
+    client_id, secret, redirect = register(dev, receiver)
+    other_id, _, other_redirect = register(dev, receiver)
+    r = approve(alice, {"client_id": client_id, "redirect_uri": redirect, "response_type": "token"})
+    token = parse_qs(urlsplit(r.headers["location"]).query)["access_token"][0]
+    # Another app can't revoke it (and learns nothing: RFC 7009 answers 200 either way).
+    assert http.post("/oauth/revoke", data={"token": token, "client_id": other_id}).status_code == 200
+    assert http.get("/api/v1/users/me.json", params={"access_token": token}).status_code == 200
+    assert http.post("/oauth/revoke", data={"token": token}, auth=(client_id, "wrong")).status_code == 401
+    assert http.post("/oauth/revoke", data={"token": token}, auth=(client_id, secret)).status_code == 200
+    assert http.get("/api/v1/users/me.json", params={"access_token": token}).status_code == 401
+    assert receiver.posts == []  # the app asked itself: no deauthorize callback
+
+
+def test_beeminder_app_paths_lead_to_the_developer_form(dev) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/apps", "/apps/new"):
+        r = dev.get(path)
+        assert r.status_code == 303 and r.headers["location"] == "/settings/apps#developers"

@@ -177,3 +177,61 @@ def test_public_goal_page_for_visitors(browser: Browser, server) -> None:  # typ
         r = anon.get(f"/{browser.username}/open")
         assert r.status_code == 200 and "Open goal" in r.text
         assert "Add data" not in r.text and "csrf_token" not in r.text.split("<main>")[1]
+
+
+def test_passwordless_account_signs_in_by_token_then_sets_a_password(server, make_user) -> None:  # type: ignore[no-untyped-def]
+    account = make_user()  # like the first user `brickroad serve` creates: no password
+    b = Browser(server.url)
+    try:
+        assert b.login(account.username, PASSWORD).status_code == 401
+        r = b.get("/api/v1/users/me.json", params={"auth_token": account.token, "redirect_to_url": "/settings"})
+        assert r.status_code == 302
+        page = b.get("/settings").text
+        assert "Set a password" in page and "current_password" not in page
+        r = b.post("/settings", {"new_password": PASSWORD, "new_password_confirm": PASSWORD}, csrf_from="/settings")
+        assert r.status_code == 303
+        b.post("/logout", {}, csrf_from="/settings")
+        assert b.login(account.username, PASSWORD).status_code == 303
+    finally:
+        b.close()
+
+
+def test_wrong_current_password_is_refused(browser: Browser) -> None:
+    browser.signup()
+    r = browser.post("/settings", {"current_password": "nope nope", "new_password": "x" * 10,
+                                   "new_password_confirm": "x" * 10}, csrf_from="/settings")
+    assert r.status_code == 422 and "t your current password" in r.text
+
+
+def test_datapoints_are_paginated_newest_first(browser: Browser, ctx) -> None:  # type: ignore[no-untyped-def]
+    from brickroad.services import accounts, datapoints
+
+    browser.signup()
+    browser.new_goal("many")
+    user = accounts.get_user(ctx, browser.username)
+    for i in range(30):
+        datapoints.create(ctx, user, "many", {"value": i + 1, "comment": f"point-{i + 1:02d}",
+                                              "timestamp": ctx.clock.now() - (30 - i) * 3600}, origin="web")
+    path = f"/{browser.username}/many"
+    first = browser.get(path).text
+    assert first.index("point-30") < first.index("point-29") and "point-05" not in first
+    assert "Older" in first
+    second = browser.get(path, params={"page": "2"}).text
+    assert "point-05" in second and "point-30" not in second and "Newer" in second
+
+
+def test_stepdown_and_cancel_from_the_goal_page(browser: Browser, ctx) -> None:  # type: ignore[no-untyped-def]
+    from brickroad.services import accounts, pledges
+
+    browser.signup()
+    browser.new_goal("money")
+    user = accounts.get_user(ctx, browser.username)
+    for _ in range(3):
+        pledges.shortcircuit(ctx, user, "money")  # $0 → $5 → $10 → $30
+    path = f"/{browser.username}/money"
+    assert "Step pledge down" in browser.get(path).text
+    assert browser.post(path + "/stepdown", {}, csrf_from=path).status_code == 303
+    page = browser.get(path).text
+    assert "$30 → $10" in page and "Cancel stepdown" in page
+    assert browser.post(path + "/cancel_stepdown", {}, csrf_from=path).status_code == 303
+    assert "Step pledge down" in browser.get(path).text
