@@ -17,6 +17,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, select
 
@@ -79,11 +80,10 @@ def _drop_stale(folder: Path, goal_id: int, keep: str) -> None:
                 pass  # another process got there first
 
 
-def render_goal(conn: Connection, user: User, goal: Goal, now: int) -> Graph:
-    """Run the engine on the stored goal and draw it (a placeholder if the engine refuses)."""
+def goal_bb(conn: Connection, user: User, goal: Goal, now: int) -> dict[str, Any]:
+    """The .bb document the engine sees for this goal (params + data)."""
     points = roadcalc.Points(*point_rows.engine_columns(conn, goal.id))
-    bb = roadcalc.bb_input(goal, user.timezone, points, now, yoog=f"{user.username}/{goal.slug}")
-    return render_bb(bb)
+    return roadcalc.bb_input(goal, user.timezone, points, now, yoog=f"{user.username}/{goal.slug}")
 
 
 def _bodies(graph: Graph) -> dict[str, bytes]:
@@ -119,11 +119,16 @@ def image(ctx: Context, username: str, slug: str, kind: str) -> GraphImage:
         key = _key(goal, today)
         path = _cache_dir(ctx) / f"{key}{_SUFFIX[kind]}"
         try:
-            body = path.read_bytes()
+            return GraphImage(path.read_bytes(), KINDS[kind], _etag(key, kind))
         except OSError:
-            body = store_all(ctx, user, goal, render_goal(conn, user, goal, now), now)[kind]
-    etag = hashlib.blake2b(f"{key}{kind}".encode(), digest_size=8).hexdigest()
-    return GraphImage(body, KINDS[kind], etag)
+            bb = goal_bb(conn, user, goal, now)
+    # render outside the transaction: the connection goes back to the pool meanwhile
+    body = store_all(ctx, user, goal, render_bb(bb), now)[kind]
+    return GraphImage(body, KINDS[kind], _etag(key, kind))
+
+
+def _etag(key: str, kind: str) -> str:
+    return hashlib.blake2b(f"{key}{kind}".encode(), digest_size=8).hexdigest()
 
 
 def render_queued_goal(ctx: Context, goal_id: int) -> bool:
@@ -138,8 +143,8 @@ def render_queued_goal(ctx: Context, goal_id: int) -> bool:
         if urow is None:
             return False
         user = User.from_row(urow)
-        graph = render_goal(conn, user, goal, now)
-    store_all(ctx, user, goal, graph, now)
+        bb = goal_bb(conn, user, goal, now)
+    store_all(ctx, user, goal, render_bb(bb), now)
     if goal.queued:
         with ctx.db.write() as conn:
             goal_rows.update_goal(conn, goal_id, queued=False)
