@@ -25,7 +25,7 @@ from .geometry import Frame, dedupe_dots, drop_collinear, fold_into, thin_polyli
 from .lanes import IsoGrid, RoadView
 from .scene import Dots, Path, Scene, Text
 from .ticks import time_ticks
-from .watermark import buffer_text, quadrants
+from .watermark import INFINITY, buffer_text, quadrants
 
 _GUIDE_SPACINGS = (1, 7, 28, 112, 336)
 _GUIDE_MIN_GAP_PX = 6.25  # across the lines; fits the spacing of all eight reference graphs
@@ -232,7 +232,7 @@ def _watermarks(c: _Ctx) -> list[Text]:
     for text, (col, row), cls in ((buf, (bc, br), "waterbuf"), (gp.waterbux or "", (pc, pr), "waterbux")):
         if not text:
             continue
-        size = 150.0
+        size = 240.0 if text == INFINITY else 150.0  # Beeminder's infinity sign is drawn extra large
         w = text_width(text, size, bold=True)
         if w > p.w / 2 * 0.95:
             size *= (p.w / 2 * 0.95) / w
