@@ -11,12 +11,15 @@ then times the same import again (every row a duplicate). Prints figures only.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 BIN = str(Path(sys.executable).with_name("brickroad"))
@@ -51,6 +54,33 @@ def start_server(data_dir: Path, port: int, database_url: str | None) -> tuple[s
         except OSError:
             time.sleep(0.05)
     return proc, token
+
+
+class StubHandler(BaseHTTPRequestHandler):
+    """Answers create_all instantly (ids and statuses only): what's left is the CLI's own cost."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _send(self, body: bytes) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self._send(b'{"slug": "bench", "id": "stub"}')
+
+    def do_POST(self) -> None:  # noqa: N802
+        items = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["datapoints"]
+        self._send(json.dumps([{"id": str(i), "status": "created"} for i in range(len(items))]).encode())
+
+
+def stub_server() -> tuple[ThreadingHTTPServer, str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), StubHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
 def write_csv(path: Path, n: int) -> None:
@@ -103,10 +133,16 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+        stub, stub_url = stub_server()
+        try:
+            client_only = run_import(stub_url, "stub-token", "bench", csv_path, args.batch_size)
+        finally:
+            stub.shutdown()
     backend = "postgresql" if args.database_url else "sqlite"
     print(f"backend: {backend}  points: {args.points}  batch: {args.batch_size}  stored: {stored}")
     print(f"import (CLI, end to end): {first:.2f} s  {args.points / first:,.0f} points/s")
     print(f"re-import (all duplicates): {again:.2f} s  {args.points / again:,.0f} points/s")
+    print(f"CLI alone (stub server answering at once): {client_only:.2f} s  {args.points / client_only:,.0f} points/s")
 
 
 if __name__ == "__main__":

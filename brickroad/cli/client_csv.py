@@ -50,21 +50,21 @@ def _header_map(cells: list[str]) -> dict[str, int] | None:
 
 def _row_parser(cols: dict[str, int]) -> Callable[[list[str]], NewDatapoint]:
     """A row -> point function for this file's columns (looked up once, not per row)."""
-    iv, its, iday, icom, irid = (cols.get(k) for k in COLUMNS)
-
-    def cell(cells: list[str], index: int | None) -> str:
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+    width = max(cols.values()) + 1
+    iv, its, iday, icom, irid = (cols.get(k, width) for k in COLUMNS)  # `width` = the padding cell: ""
 
     def point(cells: list[str]) -> NewDatapoint:
-        raw_value = cell(cells, iv)
+        # Exactly `width` cells then one "" (where missing columns point): extra columns are ignored.
+        row = cells[:width] + [""] * (width + 1 - min(len(cells), width))
+        raw_value = row[iv].strip()
         if not raw_value:
             raise ValueError("value is missing")
-        ts, day, rid = cell(cells, its), cell(cells, iday), cell(cells, irid)
+        ts, day, rid = row[its].strip(), row[iday].strip(), row[irid].strip()
         return NewDatapoint(
             value=parse_value(raw_value),
             timestamp=to_timestamp(ts) if ts else None,
             daystamp=to_daystamp(day) if day else None,
-            comment=cell(cells, icom) if icom is not None else None,
+            comment=row[icom].strip() if "comment" in cols else None,
             requestid=rid or None,
         )
 

@@ -53,7 +53,8 @@ def goals_table(goals: list[Goal]) -> Table:
     table = Table(show_edge=False, header_style="bold")
     for name, justify in (("goal", "left"), ("title", "left"), ("buffer", "right"), ("due", "left"),
                           ("derails", "left"), ("pledge", "right"), ("rate", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        # Only free text may wrap; slugs, dates and numbers stay on one line.
+        table.add_column(name, justify=justify, no_wrap=name not in ("title", "due"))  # type: ignore[arg-type]
     for g in goals:
         rate = f"{number(g.rate)}/{g.runits}" if g.rate is not None and g.runits else number(g.rate)
         buffer = "" if g.safebuf is None else f"{g.safebuf}d"
@@ -98,7 +99,7 @@ def points_table(points: list[Datapoint]) -> Table:
     table = Table(show_edge=False, header_style="bold")
     for name, justify in (("id", "left"), ("day", "left"), ("value", "right"), ("comment", "left"),
                           ("requestid", "left"), ("updated", "left")):
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        table.add_column(name, justify=justify, overflow="fold", no_wrap=name not in ("comment", "requestid"))  # type: ignore[arg-type]
     for p in points:
         table.add_row(p.id, p.daystamp, number(p.value), p.comment, p.requestid or "", when(p.updated_at))
     return table

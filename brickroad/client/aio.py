@@ -18,8 +18,7 @@ T = TypeVar("T")
 
 
 class AsyncClient(ClientBase):
-    def __init__(self, *args: Any, transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def _setup_http(self, transport: httpx.AsyncBaseTransport | None) -> None:
         self._http = httpx.AsyncClient(timeout=self.timeout, transport=transport, headers=self.default_headers)
 
     async def aclose(self) -> None:

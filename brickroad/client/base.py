@@ -37,11 +37,13 @@ class ClientBase:
         max_retry_wait: float = 60.0,
         backoff: float = 0.5,
         user_agent: str = USER_AGENT,
+        transport: Any = None,
     ) -> None:
         """`token` is a personal auth token; `access_token` an OAuth one (sent as Bearer).
 
         `base_url` may be a bare server (`http://127.0.0.1:8080`): `/api/v1/` is added.
         `username` is used in `/users/{username}/…` paths; `me` works everywhere.
+        `transport` is handed to httpx (tests pass an `httpx.MockTransport`).
         """
         if token and access_token:
             raise ValueError("pass either token or access_token, not both")
@@ -57,6 +59,10 @@ class ClientBase:
         self.timeout = timeout
         self.default_headers = {"User-Agent": user_agent, "Accept": "application/json"}
         self._resolved_username: str | None = None if username == "me" else username
+        self._setup_http(transport)
+
+    def _setup_http(self, transport: Any) -> None:
+        raise NotImplementedError
 
     @property
     def base_url(self) -> str:

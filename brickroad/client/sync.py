@@ -24,8 +24,7 @@ class Client(ClientBase):
     ...     bee.create_datapoint("pushups", 20, comment="morning")
     """
 
-    def __init__(self, *args: Any, transport: httpx.BaseTransport | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def _setup_http(self, transport: httpx.BaseTransport | None) -> None:
         self._http = httpx.Client(timeout=self.timeout, transport=transport, headers=self.default_headers)
 
     def close(self) -> None:
