@@ -90,6 +90,7 @@ def worker(
     from brickroad.jobs.worker import run_forever, run_once
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per delivery is noise; outcomes are logged
     ctx = _context()
     js = JobSettings.from_env(lease=lease, batch=batch, poll=poll)
     if once:
