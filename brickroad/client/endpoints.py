@@ -1,13 +1,15 @@
 """Every Beeminder API v1 operation as a `Call`: path, parameters, parser.
 
 Parameters go as form fields (what Beeminder documents and most clients send)
-except where the API wants real arrays (roadall, tags, create_all), which go
-as a JSON body; both brickroad and beeminder.com read either.
+except where the API wants structured values (roadall, tags, create_all's
+datapoints), which go in a JSON body; both brickroad and beeminder.com read
+either.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -164,7 +166,10 @@ def create_all(
     username: str, slug: str, points: Iterable[NewDatapoint | Mapping[str, Any]]
 ) -> Call[list[Datapoint]]:
     items = [p.params() if isinstance(p, NewDatapoint) else dict(p) for p in points]
-    return Call("POST", f"{_goal_path(username, slug)}/datapoints/create_all.json", _created_points, json={"datapoints": items})
+    # A JSON-encoded string, as Beeminder's own gem sends it (its server parses
+    # the string); brickroad reads a string or a real array alike.
+    encoded = json.dumps(items, separators=(",", ":"), ensure_ascii=False)
+    return Call("POST", f"{_goal_path(username, slug)}/datapoints/create_all.json", _created_points, json={"datapoints": encoded})
 
 
 def update_datapoint(username: str, slug: str, point_id: str, fields: Mapping[str, Any]) -> Call[Datapoint]:
