@@ -152,8 +152,12 @@ def _changes(existing: Datapoint, inp: PointInput, goal: Goal, tz: str, now: int
 # ------------------------------------------------------------------ writes
 
 
-def _finish(conn: Connection, user: User, goal: Goal, now: int) -> Goal:
-    goal = goal_service.recompute(conn, user, goal, now, touched=True)
+def _finish(conn: Connection, user: User, goal: Goal, now: int, written: list[Datapoint] | None = None) -> Goal:
+    """Recompute; `written` (the points this call wrote, when it only inserted or skipped) lets it use the point cache."""
+    added = None
+    if written is not None and all(p.status in ("created", "duplicate") for p in written):
+        added = [p for p in written if p.status == "created"]
+    goal = goal_service.recompute(conn, user, goal, now, touched=True, added=added)
     user_rows.update_user(conn, user.pk, updated_at=now)
     return goal
 
@@ -193,7 +197,7 @@ def create(ctx: Context, user: User, slug: str, p: dict[str, Any], origin: str =
         inp = parse_input(p, goal, user.timezone, now)
         point = _upsert(conn, user, goal, inp, origin, now)
         if point.status != "duplicate":
-            _finish(conn, user, goal, now)
+            _finish(conn, user, goal, now, [point])
         webhooks.datapoint_written(conn, user, goal, [point], now, sendmail=p.get("sendmail"))
         return point
 
@@ -238,7 +242,7 @@ def create_all(ctx: Context, user: User, slug: str, raw: Any, origin: str = "api
             raise CreateAllFailed(problems)
         results = _write_batch(conn, user, goal, inputs, origin, now)
         if any(p.status != "duplicate" for p in results):
-            _finish(conn, user, goal, now)
+            _finish(conn, user, goal, now, results)
         webhooks.datapoint_written(conn, user, goal, results, now)
         return results
 

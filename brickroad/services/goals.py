@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from brickroad.errors import Invalid, NotFound, Refused
 from brickroad.road import RoadError
-from brickroad.services import days, roadcalc, xids, schedule
+from brickroad.services import days, pointcache, roadcalc, xids, schedule
 from brickroad.services.context import Context
 from brickroad.services.goal_models import Datapoint, Goal
 from brickroad.services.models import User
@@ -354,9 +355,22 @@ def _with_derived(goal: Goal, d: roadcalc.Derived, now: int) -> Goal:
     )
 
 
-def recompute(conn: Connection, user: User, goal: Goal, now: int, touched: bool = False) -> Goal:
-    """Rerun the engine on the goal's current data and store the derived fields (same transaction)."""
-    points = roadcalc.Points(*point_rows.engine_columns(conn, goal.id))
+def recompute(
+    conn: Connection, user: User, goal: Goal, now: int, touched: bool = False,
+    added: Sequence[Datapoint] | None = None,
+) -> Goal:
+    """Rerun the engine on the goal's current data and store the derived fields (same transaction).
+
+    `added`: when the only change to the goal's points since its last
+    recompute is that this transaction inserted these, say so, and a cached
+    copy of the rest may be used (services/pointcache.py). None refetches all.
+    """
+    cached = pointcache.CACHE.take(goal.id, goal_rows.points_rev(conn, goal.id))
+    if cached is not None and added is not None:
+        gp = cached.with_added([(p.id, p.timestamp, p.daystamp, p.value, p.comment) for p in added])
+    else:
+        gp = pointcache.fetch(conn, goal.id)
+    points = roadcalc.Points(gp.daystamps, gp.values, gp.comments, columns=gp.columns())
     derived = roadcalc.derive(goal, user.timezone, points, now, user.username)
     goal = schedule.after_recompute(conn, goal, _with_derived(goal, derived, now), user.timezone, now)
     stats = dict(goal.stats or {})
@@ -364,10 +378,12 @@ def recompute(conn: Connection, user: User, goal: Goal, now: int, touched: bool 
     stats["lasttouch"] = days.iso_utc(now) if touched else previous
     goal = replace(goal, stats=stats, updated_at=now)
     row = goal.to_row()
+    rev = pointcache.new_rev()
     goal_rows.update_goal(
         conn, goal.id, losedate=row["losedate"], safebuf=row["safebuf"], stats=row["stats"],
-        next_check_at=row["next_check_at"], updated_at=now,
+        next_check_at=row["next_check_at"], updated_at=now, points_rev=rev,
     )
+    pointcache.CACHE.put(goal.id, rev, gp)
     return goal
 
 

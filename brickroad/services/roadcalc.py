@@ -16,7 +16,7 @@ Engine: `brickroad.road.stats_from_bb` for the numbers, then
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -47,6 +47,8 @@ class Points:
     daystamps: list[str]
     values: list[float]
     comments: list[str]
+    # The same points already as engine columns (services/pointcache.py), so they aren't converted again.
+    columns: DataColumns | None = field(default=None, compare=False)
 
     def __len__(self) -> int:
         return len(self.daystamps)
@@ -138,6 +140,8 @@ def run_engine(params: dict[str, Any], points: Points) -> dict[str, Any]:
 
 
 def _columns(points: Points) -> DataColumns:
+    if points.columns is not None:
+        return points.columns
     x = np.array(points.daystamps, dtype=np.int64) if points.daystamps else np.zeros(0, dtype=np.int64)
     t = days_from_civil_many(x // 10000, x // 100 % 100, x % 100).astype(float) * SID
     return DataColumns(t, np.array(points.values, dtype=float), points.comments)

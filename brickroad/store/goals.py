@@ -50,5 +50,13 @@ def deleted_since(conn: Connection, user_id: int, since: int) -> list[RowMapping
     return list(conn.execute(stmt.order_by(goals.c.id)).mappings())
 
 
+def points_rev(conn: Connection, goal_id: int) -> int | None:
+    """The goal's points_rev, with the row locked on PostgreSQL (recompute reads points after this)."""
+    stmt = select(goals.c.points_rev).where(goals.c.id == goal_id)
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return conn.execute(stmt).scalar_one_or_none()
+
+
 def update_goal(conn: Connection, goal_id: int, **values: Any) -> None:
     conn.execute(update(goals).where(goals.c.id == goal_id).values(**values))

@@ -149,6 +149,8 @@ goals = Table(
     Column("updated_at", BigInteger, nullable=False),
     Column("deleted_at", BigInteger, nullable=True),
     Column("xid", String(100), nullable=True),  # an outside system's id for the goal (API v2)
+    # Random, rewritten by every recompute: names the point set the derived fields came from.
+    Column("points_rev", BigInteger, nullable=True),
     UniqueConstraint("user_id", "slug", name="uq_goals_user_slug"),
     Index("uq_goals_user_xid", "user_id", "xid", unique=True),
 )

@@ -1,0 +1,175 @@
+"""A per-process cache of each goal's road-engine input, so a datapoint write appends instead of refetching.
+
+Refetching a 10k-point goal costs far more than running the engine on it, and
+a datapoint create would otherwise do that on every call. So each process
+keeps the columns the engine reads (ordered by timestamp, then id) for the
+goals it recently recomputed, keyed by goal id and the goal row's
+`points_rev`.
+
+Correctness rests on three rules, all in `goals.recompute`:
+  - every recompute writes a fresh random `points_rev` in the same UPDATE as
+    the derived fields (and every change to a goal's points is followed by a
+    recompute in the same transaction, DESIGN "derived goal fields are a cache");
+  - the cache is only used when the caller says exactly which points it
+    added since the last recompute, and the rev read in this transaction
+    (with the goal row locked) equals the cached one; anything else refetches;
+  - an entry is taken out while a transaction uses it and put back under the
+    new rev, so a rolled-back transaction leaves an entry whose rev no row
+    holds: the next write misses and refetches.
+Another process's write changes the stored rev, so this process misses too.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection
+
+from brickroad.road.dates import SECS, days_from_civil_many
+from brickroad.road.types import DataColumns
+
+SID = SECS["d"]
+MAX_POINTS = 2_000_000  # across all cached goals (a few hundred bytes each, comments included)
+MIN_POINTS = 200  # smaller goals refetch in well under a millisecond: not worth the memory
+
+
+def new_rev() -> int:
+    """A random positive 63-bit value: fits a BIGINT, never repeats in practice."""
+    return secrets.randbits(63) or 1
+
+
+def day_starts(daystamps: Sequence[str]) -> np.ndarray:
+    """'YYYYMMDD' daystamps -> the engine's day times (unix seconds of the UTC day start), as floats."""
+    x = np.array(daystamps, dtype=np.int64) if len(daystamps) else np.zeros(0, dtype=np.int64)
+    return days_from_civil_many(x // 10000, x // 100 % 100, x % 100).astype(float) * SID
+
+
+@dataclass(frozen=True)
+class GoalPoints:
+    """A goal's points as the engine reads them, oldest first (timestamp, then id). Never mutated."""
+
+    ts: np.ndarray  # int64 timestamps: the sort key with ids
+    ids: np.ndarray  # int64
+    daystamps: list[str]
+    values: list[float]
+    comments: list[str]
+    t: np.ndarray  # float64 day starts, the engine's time column
+    v: np.ndarray  # float64 values
+
+    def __len__(self) -> int:
+        return len(self.daystamps)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Sequence[Any]]) -> "GoalPoints":
+        """From (id, timestamp, daystamp, value, comment) rows already in order."""
+        if not rows:
+            return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), [], [], [], np.zeros(0), np.zeros(0))
+        ids, ts, stamps, values, comments = zip(*rows)
+        stamps_l, values_l = list(stamps), [float(v) for v in values]
+        return cls(
+            np.array(ts, dtype=np.int64), np.array(ids, dtype=np.int64), stamps_l, values_l, list(comments),
+            day_starts(stamps_l), np.array(values_l, dtype=float),
+        )
+
+    def columns(self) -> DataColumns:
+        return DataColumns(self.t, self.v, self.comments)
+
+    def with_added(self, rows: Sequence[Sequence[Any]]) -> "GoalPoints":
+        """A copy with new (id, timestamp, daystamp, value, comment) rows put in their places."""
+        if not rows:
+            return self
+        ids, ts, stamps = self.ids, self.ts, list(self.daystamps)
+        values, comments, t, v = list(self.values), list(self.comments), self.t, self.v
+        for pid, timestamp, stamp, value, comment in sorted(rows, key=lambda r: (r[1], r[0])):
+            lo = int(np.searchsorted(ts, timestamp, side="left"))
+            hi = int(np.searchsorted(ts, timestamp, side="right"))
+            at = lo + int(np.searchsorted(ids[lo:hi], pid))
+            ts = np.insert(ts, at, timestamp)
+            ids = np.insert(ids, at, pid)
+            stamps.insert(at, stamp)
+            values.insert(at, float(value))
+            comments.insert(at, comment)
+            t = np.insert(t, at, day_starts([stamp])[0])
+            v = np.insert(v, at, float(value))
+        return GoalPoints(ts, ids, stamps, values, comments, t, v)
+
+
+def _select_sql(dialect: str) -> str:
+    mark = "?" if dialect == "sqlite" else "%s"
+    return ("SELECT id, timestamp, daystamp, value, comment FROM datapoints "
+            f"WHERE goal_id = {mark} ORDER BY timestamp, id")
+
+
+def fetch(conn: Connection, goal_id: int) -> GoalPoints:
+    """All of a goal's points in engine order, straight from the DBAPI cursor (no Row objects)."""
+    cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cur.execute(_select_sql(conn.dialect.name), (goal_id,))
+        rows = cur.fetchall()
+    finally:
+        cur.close()
+    return GoalPoints.from_rows(rows)
+
+
+class PointCache:
+    """Goal id -> (points_rev, GoalPoints), least recently used dropped past MAX_POINTS."""
+
+    def __init__(self, max_points: int = MAX_POINTS, min_points: int = MIN_POINTS) -> None:
+        self.max_points = max_points
+        self.min_points = min_points
+        self._entries: OrderedDict[int, tuple[int, GoalPoints]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def take(self, goal_id: int, rev: int | None) -> GoalPoints | None:
+        """The entry for exactly this rev, removed from the cache (put it back under the next rev)."""
+        with self._lock:
+            entry = self._entries.pop(goal_id, None)
+            if entry is not None:
+                self._size -= len(entry[1])
+            if entry is None or rev is None or entry[0] != rev:
+                self.misses += 1
+                return None
+            self.hits += 1
+            return entry[1]
+
+    def put(self, goal_id: int, rev: int, points: GoalPoints) -> None:
+        if len(points) < self.min_points or len(points) > self.max_points:
+            self.discard(goal_id)
+            return
+        with self._lock:
+            old = self._entries.pop(goal_id, None)
+            if old is not None:
+                self._size -= len(old[1])
+            self._entries[goal_id] = (rev, points)
+            self._size += len(points)
+            while self._size > self.max_points and self._entries:
+                _gid, (_rev, dropped) = self._entries.popitem(last=False)
+                self._size -= len(dropped)
+
+    def peek(self, goal_id: int) -> tuple[int, GoalPoints] | None:
+        """The entry as it stands, left in place (tests and diagnostics)."""
+        with self._lock:
+            return self._entries.get(goal_id)
+
+    def discard(self, goal_id: int) -> None:
+        with self._lock:
+            old = self._entries.pop(goal_id, None)
+            if old is not None:
+                self._size -= len(old[1])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+
+CACHE = PointCache()

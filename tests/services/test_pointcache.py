@@ -1,0 +1,166 @@
+"""The per-process cache of goals' engine input: a write appends to it, and it is never trusted blindly.
+
+Every check compares against what a full refetch from the database gives, on both backends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+from brickroad.clock import ManualClock
+from brickroad.services import accounts, pointcache
+from brickroad.services import datapoints as point_service
+from brickroad.services import goals as goal_service
+from brickroad.services.context import Context
+from brickroad.services.models import User
+from brickroad.store import goals as goal_rows
+
+DAY = 86400
+
+
+@pytest.fixture
+def cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[pointcache.PointCache]:
+    """A fresh cache for this test that also takes small goals."""
+    fresh = pointcache.PointCache(min_points=0)
+    monkeypatch.setattr(pointcache, "CACHE", fresh)
+    yield fresh
+
+
+def _user_and_goal(ctx: Context, clock: ManualClock, n: int = 30) -> tuple[User, str]:
+    user = accounts.create_user(ctx, f"pc{clock.now() % 100000}_{np.random.randint(1 << 30)}")
+    now = clock.now()
+    goal_service.create(ctx, user, {"slug": "g", "goal_type": "hustler", "gunits": "x", "rate": 1, "runits": "d",
+                                    "goaldate": now + 365 * DAY})
+    points = [{"value": i % 3, "timestamp": now - i * 7000, "comment": f"c{i}"} for i in range(n)]
+    point_service.create_all(ctx, user, "g", points)
+    return user, "g"
+
+
+def _assert_same(a: pointcache.GoalPoints, b: pointcache.GoalPoints) -> None:
+    assert a.ids.tolist() == b.ids.tolist()
+    assert a.ts.tolist() == b.ts.tolist()
+    assert a.daystamps == b.daystamps and a.values == b.values and a.comments == b.comments
+    assert a.t.tolist() == b.t.tolist() and a.v.tolist() == b.v.tolist()
+
+
+def _check(ctx: Context, user: User, slug: str, cache: pointcache.PointCache) -> dict[str, Any]:
+    """The cached entry equals a refetch, and the stored stats equal a recompute from scratch."""
+    with ctx.db.write() as conn:
+        goal = goal_service.load(conn, user, slug)
+        stored = dict(goal.stats or {})
+        entry = cache.peek(goal.id)
+        assert entry is not None
+        assert entry[0] == goal_rows.points_rev(conn, goal.id)
+        _assert_same(entry[1], pointcache.fetch(conn, goal.id))
+        fresh = goal_service.recompute(conn, user, goal, ctx.clock.now())  # added=None: full refetch
+        conn.rollback()
+    stored.pop("lasttouch", None)
+    again = dict(fresh.stats or {})
+    again.pop("lasttouch", None)
+    assert stored == again
+    return stored
+
+
+def test_creates_append_to_the_cache_and_match_a_full_recompute(
+    ctx: Context, clock: ManualClock, cache: pointcache.PointCache
+) -> None:
+    user, slug = _user_and_goal(ctx, clock)
+    hits = cache.hits
+    for k in range(4):
+        clock.advance(600)
+        point_service.create(ctx, user, slug, {"value": 2, "comment": f"new{k}"})
+    assert cache.hits - hits == 4
+    stats = _check(ctx, user, slug, cache)
+    assert stats["numpts"] == 1 + 30 + 4
+
+
+def test_backdated_and_same_second_points_land_in_engine_order(
+    ctx: Context, clock: ManualClock, cache: pointcache.PointCache
+) -> None:
+    user, slug = _user_and_goal(ctx, clock)
+    now = clock.now()
+    point_service.create(ctx, user, slug, {"value": 5, "timestamp": now - 3 * 7000})  # ties an existing point
+    point_service.create(ctx, user, slug, {"value": 6, "timestamp": now - 10 * DAY + 1})
+    point_service.create(ctx, user, slug, {"value": 7, "daystamp": "20261101"})
+    point_service.create_all(ctx, user, slug, [{"value": 1, "timestamp": now - 5000}, {"value": 2, "timestamp": now - 5000}])
+    _check(ctx, user, slug, cache)
+
+
+def test_a_point_written_by_another_process_is_seen(
+    ctx: Context, clock: ManualClock, cache: pointcache.PointCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user, slug = _user_and_goal(ctx, clock)
+    point_service.create(ctx, user, slug, {"value": 1})  # our process has the goal cached
+    # "Another process": its own cache, and its own connections to the same database.
+    from brickroad.store.db import Database
+
+    other = Context(db=Database(ctx.db.url), settings=ctx.settings, clock=ctx.clock)
+    try:
+        monkeypatch.setattr(pointcache, "CACHE", pointcache.PointCache(min_points=0))
+        point_service.create(other, user, slug, {"value": 100, "comment": "elsewhere"})
+    finally:
+        other.db.dispose()
+        monkeypatch.setattr(pointcache, "CACHE", cache)
+    misses = cache.misses
+    point_service.create(ctx, user, slug, {"value": 1})
+    assert cache.misses == misses + 1  # our entry's rev was stale: refetched
+    stats = _check(ctx, user, slug, cache)
+    assert stats["numpts"] == 1 + 30 + 3
+
+
+def test_a_rolled_back_write_does_not_poison_the_cache(
+    ctx: Context, clock: ManualClock, cache: pointcache.PointCache
+) -> None:
+    user, slug = _user_and_goal(ctx, clock)
+    point_service.create(ctx, user, slug, {"value": 1})
+    with pytest.raises(RuntimeError):
+        with ctx.db.write():
+            point_service.create(ctx, user, slug, {"value": 1000, "comment": "rolled back"})
+            raise RuntimeError("boom")
+    point_service.create(ctx, user, slug, {"value": 1})
+    stats = _check(ctx, user, slug, cache)
+    assert stats["numpts"] == 1 + 30 + 2
+    with ctx.db.read() as conn:
+        goal = goal_service.load(conn, user, slug)
+        assert "rolled back" not in pointcache.fetch(conn, goal.id).comments
+
+
+def test_updates_deletes_and_requestid_upserts_refetch(
+    ctx: Context, clock: ManualClock, cache: pointcache.PointCache
+) -> None:
+    user, slug = _user_and_goal(ctx, clock)
+    p = point_service.create(ctx, user, slug, {"value": 1, "requestid": "r1"})
+    point_service.create(ctx, user, slug, {"value": 9, "requestid": "r1"})  # upsert: an update
+    _check(ctx, user, slug, cache)
+    from brickroad.store.ids import public_id
+
+    point_service.update(ctx, user, slug, public_id(p.id), {"value": 4, "timestamp": clock.now() - 20 * DAY})
+    _check(ctx, user, slug, cache)
+    point_service.delete(ctx, user, slug, public_id(p.id))
+    stats = _check(ctx, user, slug, cache)
+    assert stats["numpts"] == 1 + 30
+
+
+def test_with_added_orders_like_the_database() -> None:
+    rows = [(i, 1000 + (i // 3) * 10, "20260101", float(i), f"c{i}") for i in range(1, 31)]
+    base = pointcache.GoalPoints.from_rows(rows[::2])
+    added = base.with_added(rows[1::2][::-1])
+    _assert_same(added, pointcache.GoalPoints.from_rows(rows))
+    assert base.with_added([]) is base
+    assert len(base) == 15  # the original is untouched
+
+
+def test_cache_is_bounded_by_points() -> None:
+    c = pointcache.PointCache(max_points=50, min_points=5)
+    pts = pointcache.GoalPoints.from_rows([(i, i, "20260101", 1.0, "") for i in range(1, 21)])
+    for gid in range(1, 5):
+        c.put(gid, gid, pts)
+    assert c.peek(1) is None and c.peek(2) is None and c.peek(4) is not None
+    c.put(9, 9, pointcache.GoalPoints.from_rows([(1, 1, "20260101", 1.0, "")]))
+    assert c.peek(9) is None  # too small to be worth keeping
+    assert c.take(4, 3) is None and c.peek(4) is None  # wrong rev: dropped
+    assert c.take(3, 3) is not None and c.peek(3) is None  # taken out while in use
