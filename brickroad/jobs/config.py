@@ -32,6 +32,7 @@ class JobSettings:
     backoff_cap: int = 6 * 3600
     lease: int = 120  # seconds a claim lasts; a dead worker's rows come back after this
     batch: int = 50
+    sweep_threads: int = 4  # goals processed at once per worker (PostgreSQL only)
     poll: float = 1.0  # idle sleep between rounds (seconds)
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -53,6 +54,7 @@ class JobSettings:
             "backoff_base": int(env.get("BRICKROAD_OUTBOX_BACKOFF", 30)),
             "lease": int(env.get("BRICKROAD_WORKER_LEASE", 120)),
             "batch": int(env.get("BRICKROAD_WORKER_BATCH", 50)),
+            "sweep_threads": int(env.get("BRICKROAD_SWEEP_THREADS", 4)),
             "poll": float(env.get("BRICKROAD_WORKER_POLL", 1.0)),
             "smtp_host": env.get("SMTP_HOST") or None,
             "smtp_port": int(env.get("SMTP_PORT", 25)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from brickroad.jobs.config import JobSettings
@@ -32,12 +33,22 @@ def sweep_batch(ctx: Context, js: JobSettings, render: sweep.GoalRenderer | None
     with ctx.db.write() as conn:
         ids = rows.claim_goals(conn, now, js.lease, limit or js.batch)
     render = render or goal_renderer(ctx)
-    for goal_id in ids:
+
+    def process(goal_id: int) -> None:
         try:
             sweep.process_goal(ctx, goal_id, render)
         except Exception:
             # The claim stays until its lease runs out; then the goal is tried again.
             log.exception("sweeping goal %s failed", goal_id)
+
+    threads = js.sweep_threads if ctx.db.dialect == "postgresql" else 1  # SQLite has one writer anyway
+    if threads > 1 and len(ids) > 1:
+        # Each goal is its own transaction; on PostgreSQL their round trips overlap.
+        with ThreadPoolExecutor(max_workers=min(threads, len(ids))) as pool:
+            list(pool.map(process, ids))
+    else:
+        for goal_id in ids:
+            process(goal_id)
     return len(ids)
 
 

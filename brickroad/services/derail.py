@@ -37,32 +37,35 @@ def pending_losedate(goal: Goal, now: int) -> int | None:
 def derail(conn: Connection, user: User, goal: Goal, now: int, cause: str, losedate: int | None = None) -> Goal:
     """Apply one derailment; returns the recomputed goal (unchanged if this deadline was already handled)."""
     losedate = losedate if losedate is not None else (pending_losedate(goal, now) or goal.losedate or now)
-    if rows.derailment_exists(conn, goal.id, losedate):
-        return goal
     charged = float(goal.pledge)
-    if charged > 0:
-        note = f"derailed {goal.slug}" + (" (uncle)" if cause == "uncle" else "")
-        charge_rows.insert_charge(conn, user.pk, charged, note, "derail", now, goal.id)
     new_pledge = step_up(goal.pledge, goal.pledge_cap)
-    rows.insert_derailment(
+    recorded = rows.insert_derailment(
         conn, dict(goal_id=goal.id, user_id=user.pk, losedate=losedate, cause=cause, charged=charged,
                    new_pledge=new_pledge, created_at=now),
     )
+    if recorded is None:
+        return goal  # this deadline was already paid for
+    if charged > 0:
+        note = f"derailed {goal.slug}" + (" (uncle)" if cause == "uncle" else "")
+        charge_rows.insert_charge(conn, user.pk, charged, note, "derail", now, goal.id)
     curval = float((goal.stats or {}).get("curval", goal.initval))
     # The respite: the line drops to where the data is on the derail day and stays
     # flat through the akrasia horizon, then resumes its old rates.
     road = goal_service.rebase_road(goal, user.timezone, now, curval, flat_days=RESPITE_DAYS, jump_offset=-1)
     stats = {k: v for k, v in (goal.stats or {}).items() if k != PENDING_KEY}
     goal = replace(goal, stats=stats)
+    # losedate=None: the missed deadline is settled, so the recompute hook has nothing to carry over.
     goal = goal_service.save_and_recompute(
         conn, user, goal, now, road=road, pledge=new_pledge, queued=True, lost=False,
-        stepdown_at=None, pending_amount=None, pending_at=None,
+        stepdown_at=None, pending_amount=None, pending_at=None, losedate=None,
     )
-    data = {"goal": goal.slug, "goal_id": public_id(goal.id), "losedate": losedate, "cause": cause,
-            "charged": charged, "pledge": new_pledge}
-    webhooks.emit(conn, user, "goal.derailed", data, now, goal_id=goal.id)
-    if new_pledge != charged:
-        webhooks.emit(conn, user, "pledge.changed",
-                      {"goal": goal.slug, "goal_id": public_id(goal.id), "from": charged, "to": new_pledge,
-                       "reason": "derailed"}, now, goal_id=goal.id)
+    subs = rows.subscriptions_for_user(conn, user.pk)
+    if subs:
+        data = {"goal": goal.slug, "goal_id": public_id(goal.id), "losedate": losedate, "cause": cause,
+                "charged": charged, "pledge": new_pledge}
+        webhooks.emit(conn, user, "goal.derailed", data, now, goal_id=goal.id, subs=subs)
+        if new_pledge != charged:
+            webhooks.emit(conn, user, "pledge.changed",
+                          {"goal": goal.slug, "goal_id": public_id(goal.id), "from": charged, "to": new_pledge,
+                           "reason": "derailed"}, now, goal_id=goal.id, subs=subs)
     return goal

@@ -204,8 +204,16 @@ def subscription_secret(conn: Connection, sub_id: int) -> str | None:
 # ------------------------------------------------------------------ derailments
 
 
-def insert_derailment(conn: Connection, values: dict[str, Any]) -> int:
-    return int(conn.execute(insert(derailments).values(**values).returning(derailments.c.id)).scalar_one())
+def insert_derailment(conn: Connection, values: dict[str, Any]) -> int | None:
+    """Record a derailment; None if this (goal, losedate) was already recorded (a replayed sweep)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    stmt = upsert(derailments).values(**values).on_conflict_do_nothing(
+        index_elements=["goal_id", "losedate"]).returning(derailments.c.id)
+    pk = conn.execute(stmt).scalar_one_or_none()
+    return int(pk) if pk is not None else None
 
 
 def derailment_exists(conn: Connection, goal_id: int, losedate: int) -> bool:
