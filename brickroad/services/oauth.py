@@ -18,6 +18,7 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from brickroad.errors import Conflict, Invalid, NotFound
+from brickroad.services import outbox
 from brickroad.services.context import Context
 from brickroad.services.models import User
 from brickroad.services.tokens import token_hash
@@ -194,22 +195,29 @@ def authorised_apps(ctx: Context, user: User) -> list[AuthorisedApp]:
 
 
 def revoke_app(ctx: Context, user: User, client_pk: int) -> list[Deauthorization]:
-    """Revoke every live token the user gave this app; returns the deauthorize callbacks owed."""
+    """Revoke every live token the user gave this app, and owe it a deauthorize callback for each.
+
+    The callbacks are outbox rows written in the same transaction (REFERENCE §9:
+    POST `access_token` = the revoked token), so a crash can't revoke without
+    telling the app; the workers deliver them. Returns what was enqueued.
+    """
     now = ctx.clock.now()
+    secret = ctx.settings.secret
     with ctx.db.write() as conn:
         client = oauth_rows.client_by_pk(conn, client_pk)
         revoked = oauth_rows.revoke_tokens(conn, user.pk, client_pk, now)
         if client is None or not revoked:
             raise NotFound()
         user_rows.update_user(conn, user.pk, updated_at=now)
-    url = client["deauthorize_url"]
-    if not url:
-        return []
-    secret = ctx.settings.secret
-    return [
-        Deauthorization(url, _derive_access_token(secret, r["id"], r["user_id"], r["client_id"], r["created_at"]))
-        for r in revoked
-    ]
+        url = client["deauthorize_url"]
+        calls = [] if not url else [
+            Deauthorization(url, _derive_access_token(secret, r["id"], r["user_id"], r["client_id"], r["created_at"]))
+            for r in revoked
+        ]
+        for row, call in zip(revoked, calls):
+            outbox.enqueue(conn, outbox.DEAUTHORIZE, {"access_token": call.access_token}, now=now, url=call.url,
+                           user_id=user.pk, key=f"deauthorize:{row['id']}")
+    return calls
 
 
 def revoke_token(ctx: Context, client: OAuthClient, token: str) -> bool:

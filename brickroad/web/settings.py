@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from brickroad.errors import Conflict, Invalid, NotFound
-from brickroad.services import accounts, oauth, oauth_callbacks, quotas, tokens
+from brickroad.services import accounts, oauth, quotas, tokens
 from brickroad.web.core import Web, field_errors, page
 
 APPS = "/settings/apps"
@@ -48,9 +48,8 @@ def revoke(w: Web) -> Response:
         client_pk = int(w.request.path_params["client_pk"])
     except ValueError:
         raise NotFound() from None
-    calls = oauth.revoke_app(w.ctx, user, client_pk)
-    oauth_callbacks.deliver(calls)
-    return w.redirect(APPS, "Access revoked. The app has been told.")
+    oauth.revoke_app(w.ctx, user, client_pk)  # the deauthorize callback goes out through the outbox
+    return w.redirect(APPS, "Access revoked. The app will be told.")
 
 
 def register_client(w: Web) -> Response:

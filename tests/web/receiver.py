@@ -49,3 +49,11 @@ class Receiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def deliver_outbox(ctx: object) -> int:
+    """Run one outbox delivery round, as the sweeper of `brickroad serve` would (loopback allowed)."""
+    from brickroad.jobs import outbox
+    from brickroad.jobs.config import JobSettings
+
+    return outbox.deliver_batch(ctx, JobSettings(allow_private=True, http_timeout=5))  # type: ignore[arg-type]

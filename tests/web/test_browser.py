@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.web.browserkit import chromium, page  # noqa: F401 - fixtures
-from tests.web.receiver import Receiver
+from tests.web.receiver import Receiver, deliver_outbox
 from tests.web.webkit import PASSWORD, unique_name
 
 
@@ -33,7 +33,7 @@ def sign_up(page: Any, base: str) -> str:
     return name
 
 
-def test_sign_up_goal_datapoint_token_and_oauth_journey(page: Any, server: Any, receiver: Receiver) -> None:
+def test_sign_up_goal_datapoint_token_and_oauth_journey(page: Any, server: Any, ctx: Any, receiver: Receiver) -> None:
     base = server.url
     name = sign_up(page, base)
     assert page.locator("text=No goals yet").is_visible()
@@ -100,6 +100,8 @@ def test_sign_up_goal_datapoint_token_and_oauth_journey(page: Any, server: Any, 
     page.goto(base + "/settings/apps")
     page.locator(".app-list li", has_text=app_name).locator("button:has-text('Revoke')").click()
     page.wait_for_url(f"{base}/settings/apps")
+    assert page.locator("text=No apps have access").is_visible()
+    deliver_outbox(ctx)  # what the sweeper thread of `brickroad serve` does
     path, body = receiver.wait_for_post()
     assert path == "/deauth" and body["access_token"] == [access]
     assert httpx.get(f"{base}/api/v1/users/me.json", params={"access_token": access}).status_code == 401
@@ -110,7 +112,8 @@ def test_copy_button_copies_the_token(page: Any, server: Any) -> None:
     sign_up(page, server.url)
     page.goto(server.url + "/settings/apps")
     page.click("button[data-copy]")
-    assert page.locator("button[data-copy]").inner_text() == "Copied"
+    # The label changes once the (asynchronous) clipboard write has finished.
+    page.wait_for_function("document.querySelector('button[data-copy]').textContent === 'Copied'")
     assert page.evaluate("navigator.clipboard.readText()") == page.input_value("#auth-token")
 
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.web.receiver import Receiver
+from tests.web.receiver import Receiver, deliver_outbox
 from tests.web.webkit import Browser
 
 
@@ -73,7 +73,7 @@ def test_implicit_grant_redirects_with_token_and_username_in_query(dev, alice, r
     assert bearer.status_code == 200
 
 
-def test_revoking_fires_deauthorize_callback_and_kills_token(dev, alice, receiver, http) -> None:  # type: ignore[no-untyped-def]
+def test_revoking_fires_deauthorize_callback_and_kills_token(dev, alice, receiver, http, ctx) -> None:  # type: ignore[no-untyped-def]
     client_id, _, redirect = register(dev, receiver, name=f"Revokable {secrets.token_hex(3)}")
     r = approve(alice, {"client_id": client_id, "redirect_uri": redirect, "response_type": "token"})
     token = parse_qs(urlsplit(r.headers["location"]).query)["access_token"][0]
@@ -81,6 +81,8 @@ def test_revoking_fires_deauthorize_callback_and_kills_token(dev, alice, receive
     client_pk = re.search(r'/settings/apps/revoke/(\d+)"', page).group(1)  # type: ignore[union-attr]
     r = alice.post(f"/settings/apps/revoke/{client_pk}", {}, csrf_from="/settings/apps")
     assert r.status_code == 303
+    assert http.get("/api/v1/users/me.json", params={"access_token": token}).status_code == 401
+    assert deliver_outbox(ctx) >= 1  # the callback is an outbox row, sent by the workers
     path, body = receiver.wait_for_post()
     assert path == "/deauth" and body == {"access_token": [token]}
     assert http.get("/api/v1/users/me.json", params={"access_token": token}).status_code == 401
