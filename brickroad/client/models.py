@@ -22,11 +22,16 @@ def _object_id(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+_FIELDS: dict[type, frozenset[str]] = {}
+
+
 def _build(cls: type[T], data: Any) -> T:
     """Fill the dataclass's fields from a JSON object, ignoring what it doesn't know."""
     if not isinstance(data, dict):
         raise TypeError(f"expected a JSON object for {cls.__name__}, got {type(data).__name__}")
-    known = {f.name for f in dataclasses.fields(cls)} - {"raw"}  # type: ignore[arg-type]
+    known = _FIELDS.get(cls)
+    if known is None:  # computed once per class: imports parse thousands of points per call
+        known = _FIELDS[cls] = frozenset(f.name for f in dataclasses.fields(cls)) - {"raw"}  # type: ignore[arg-type]
     values = {k: v for k, v in data.items() if k in known}
     return cls(**values, raw=data)  # type: ignore[call-arg]
 
