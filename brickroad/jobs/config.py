@@ -34,6 +34,9 @@ class JobSettings:
     batch: int = 50
     sweep_threads: int = 4  # goals processed at once per worker (PostgreSQL only)
     poll: float = 1.0  # idle sleep between rounds (seconds)
+    keep_delivered: int = 7 * 86400  # finished outbox rows are kept this long for the delivery log
+    keep_dead: int = 30 * 86400
+    prune_every: int = 3600
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_from: str = "brickroad@localhost"

@@ -148,9 +148,16 @@ def deliver_one(ctx: Context, js: JobSettings, row: RowMapping, client: httpx.Cl
     return state
 
 
+def prune(ctx: Context, js: JobSettings) -> int:
+    """Delete delivered rows older than js.keep_delivered and dead ones older than js.keep_dead (seconds)."""
+    now = ctx.clock.now()
+    with ctx.db.write() as conn:
+        return rows.prune(conn, now - js.keep_delivered, now - js.keep_dead)
+
+
 def pending_counts(ctx: Context) -> dict[str, int]:
     with ctx.db.read() as conn:
         return rows.counts(conn)
 
 
-__all__: Sequence[str] = ("deliver_batch", "deliver_one", "register_handler", "backoff", "enqueue")
+__all__: Sequence[str] = ("deliver_batch", "deliver_one", "register_handler", "backoff", "enqueue", "prune")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from brickroad.jobs import outbox, sweeper
 from brickroad.jobs.config import JobSettings
@@ -33,7 +34,14 @@ def run_once(ctx: Context, js: JobSettings) -> int:
 
 def run_forever(ctx: Context, js: JobSettings, stop: threading.Event) -> None:
     log.info("worker %s started", js.worker_id)
+    next_prune = time.monotonic()
     while not stop.is_set():
+        if time.monotonic() >= next_prune:
+            next_prune = time.monotonic() + js.prune_every
+            try:
+                outbox.prune(ctx, js)
+            except Exception:
+                log.exception("pruning the outbox failed")
         if run_once(ctx, js) == 0:
             stop.wait(js.poll)  # idle: wait, but wake at once when asked to stop
     log.info("worker %s stopped", js.worker_id)

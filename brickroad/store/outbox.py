@@ -146,6 +146,22 @@ def for_user(
     return list(conn.execute(stmt.order_by(outbox.c.id.desc()).limit(limit)).mappings())
 
 
+def prune(conn: Connection, delivered_before: int, dead_before: int, limit: int = 5000) -> int:
+    """Forget old finished rows (delivered after a week, dead after a month by default), a slice at a time."""
+    old = (
+        select(outbox.c.id)
+        .where(
+            ((outbox.c.state == DELIVERED) & (outbox.c.updated_at < delivered_before))
+            | ((outbox.c.state == DEAD) & (outbox.c.updated_at < dead_before))
+        )
+        .limit(limit)
+    )
+    ids = [r[0] for r in conn.execute(old)]
+    if not ids:
+        return 0
+    return int(conn.execute(delete(outbox).where(outbox.c.id.in_(ids))).rowcount)
+
+
 def counts(conn: Connection) -> dict[str, int]:
     stmt = select(outbox.c.state, func.count()).group_by(outbox.c.state)
     return {str(s): int(n) for s, n in conn.execute(stmt)}

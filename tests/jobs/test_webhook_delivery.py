@@ -152,3 +152,20 @@ def test_reminder_posts_the_goal_to_its_callback_url(ctx, clock, make_user, js, 
     assert got.headers["x-brickroad-signature"] == expected
     # Next check: the derailment itself.
     assert reload(ctx, alice.user, "remind").next_check_at == g.losedate + 1
+
+
+def test_old_finished_rows_are_pruned_pending_ones_never(ctx, clock, js, receiver):
+    receiver.scripts["/gone"] = answers(410)  # Gone: dead at once, no retries
+    done = enqueue(ctx, receiver.url + "/fine")
+    dead = enqueue(ctx, receiver.url + "/gone")
+    drain(ctx, js)
+    assert (row(ctx, done)["state"], row(ctx, dead)["state"], row(ctx, dead)["attempts"]) == ("delivered", "dead", 1)
+    waiting = enqueue(ctx, receiver.url + "/later")
+    with ctx.db.write() as conn:
+        conn.execute(rows.outbox.update().where(rows.outbox.c.id == waiting).values(due_at=clock.now() + 10**8))
+    clock.advance(8 * 86400)
+    delivery.prune(ctx, js)
+    assert row(ctx, done) is None and row(ctx, dead) is not None  # dead rows stay visible for a month
+    clock.advance(30 * 86400)
+    delivery.prune(ctx, js)
+    assert row(ctx, dead) is None and row(ctx, waiting)["state"] == "pending"
