@@ -49,14 +49,20 @@ def derail(conn: Connection, user: User, goal: Goal, now: int, cause: str, losed
         note = f"derailed {goal.slug}" + (" (uncle)" if cause == "uncle" else "")
         charge_rows.insert_charge(conn, user.pk, charged, note, "derail", now, goal.id)
     curval = float((goal.stats or {}).get("curval", goal.initval))
-    # The respite: the line drops to where the data is on the derail day and stays
-    # flat through the akrasia horizon, then resumes its old rates.
-    road = goal_service.rebase_road(goal, user.timezone, now, curval, flat_days=RESPITE_DAYS, jump_offset=-1)
     stats = {k: v for k, v in (goal.stats or {}).items() if k != PENDING_KEY}
     goal = replace(goal, stats=stats)
+    respite_end = now + (RESPITE_DAYS + 1) * 86400
+    if goal.goaldate is not None and goal.goaldate <= respite_end:
+        # No road left to get back on: the goal ends derailed (lost) instead of resuming.
+        road, lost = goal.road, True
+    else:
+        # The respite: the line drops to where the data is on the derail day and stays
+        # flat through the akrasia horizon, then resumes its old rates.
+        road = goal_service.rebase_road(goal, user.timezone, now, curval, flat_days=RESPITE_DAYS, jump_offset=-1)
+        lost = False
     # losedate=None: the missed deadline is settled, so the recompute hook has nothing to carry over.
     goal = goal_service.save_and_recompute(
-        conn, user, goal, now, road=road, pledge=new_pledge, queued=True, lost=False,
+        conn, user, goal, now, road=road, pledge=new_pledge, queued=True, lost=lost,
         stepdown_at=None, pending_amount=None, pending_at=None, losedate=None,
     )
     subs = rows.subscriptions_for_user(conn, user.pk)

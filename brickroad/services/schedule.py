@@ -37,7 +37,7 @@ def next_reminder(goal: Goal, tz: str, now: int) -> int | None:
 
 
 def is_active(goal: Goal) -> bool:
-    return not (goal.deleted_at is not None or goal.archived_at is not None or goal.frozen or goal.won)
+    return not (goal.deleted_at is not None or goal.archived_at is not None or goal.frozen or goal.won or goal.lost)
 
 
 def next_check_at(goal: Goal, tz: str, now: int) -> int | None:

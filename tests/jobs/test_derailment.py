@@ -162,3 +162,17 @@ def test_uncle_is_the_same_derailment(ctx, clock, make_user, js):
     clock.set(g.losedate + 1)
     sweep_all(ctx, js)
     assert len(derailments(ctx, g)) == 1 and len(charges.ledger(ctx, alice.user)) == 1
+
+
+def test_derailing_in_the_last_week_ends_the_goal_lost(ctx, clock, make_user, js):
+    alice = make_user()
+    g = make_goal(ctx, alice.user, "end", rate=1, goaldate=clock.now() + 5 * DAY, goalval=None)
+    pledges.shortcircuit(ctx, alice.user, "end")
+    clock.set(g.losedate + 1)
+    sweep_all(ctx, js)
+    after = reload(ctx, alice.user, "end")
+    assert after.lost and not after.won and after.next_check_at is None
+    assert [c.amount for c in charges.ledger(ctx, alice.user)] == [5.0]
+    clock.advance(10 * DAY)
+    sweep_all(ctx, js)
+    assert len(charges.ledger(ctx, alice.user)) == 1 and not reload(ctx, alice.user, "end").won
