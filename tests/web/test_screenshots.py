@@ -10,10 +10,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from brickroad.clock import ManualClock
-from brickroad.services import accounts, datapoints, goals, oauth, pledges
+from brickroad.services import accounts, datapoints, goals, oauth, pledges, tokens
 from brickroad.services.context import Context
 from tests.conftest import START
 from tests.web.browserkit import DESKTOP, PHONE, chromium  # noqa: F401 - fixture
@@ -22,8 +23,8 @@ from tests.web.webkit import PASSWORD, unique_name
 DAY = 86400
 
 
-def _seed(ctx: Context) -> tuple[str, str]:
-    """A user with a few goals in different states; returns (username, app client_id)."""
+def _seed(ctx: Context) -> tuple[str, str, str]:
+    """A user with a few goals in different states; returns (username, app client_id, auth token)."""
     clock = ctx.clock
     assert isinstance(clock, ManualClock)
     name = unique_name("shot")
@@ -52,7 +53,7 @@ def _seed(ctx: Context) -> tuple[str, str]:
     client, _ = oauth.register_client(ctx, user, f"Step Tracker {name[-4:]}", "https://steps.example/callback",
                                       "https://steps.example/deauth")
     oauth.issue_access_token(ctx, user, client)
-    return name, client.client_id
+    return name, client.client_id, tokens.current_token(ctx, user)
 
 
 @pytest.mark.parametrize("viewport_name", ["desktop", "phone"])
@@ -60,7 +61,9 @@ def test_main_pages_fit_and_render(chromium: Any, server: Any, ctx: Context, tmp
     out = Path(os.environ.get("BRICKROAD_SCREENSHOTS") or tmp_path)
     out.mkdir(parents=True, exist_ok=True)
     viewport = DESKTOP if viewport_name == "desktop" else PHONE
-    name, client_id = _seed(ctx)
+    name, client_id, token = _seed(ctx)
+    for _ in range(12):  # some API use for the Apps & API page to show
+        httpx.get(server.url + "/api/v1/users/me.json", params={"auth_token": token})
     context = chromium.new_context(viewport=viewport, device_scale_factor=1)
     page = context.new_page()
     try:
