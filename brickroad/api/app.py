@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from brickroad import web
 from brickroad.api import charges, datapoints, goals, users, webhooks
-from brickroad.api import v2
+from brickroad.api import openapi, v2
 from brickroad.api.endpoint import Handler, api_endpoint, not_found
 from brickroad.api.graphs import graph_routes
 from brickroad.api.middleware import BodyLimit, NormalizePath
@@ -86,6 +86,10 @@ async def healthz(request: Request) -> Response:
     return JSON({"status": "ok" if ok else "database unreachable"}, status_code=200 if ok else 503)
 
 
+async def openapi_json(request: Request) -> Response:
+    return JSON(openapi.spec(request.app.state.ctx.settings.base_url))
+
+
 async def _on_app_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BrickroadError)
     return error_response(exc)
@@ -111,6 +115,7 @@ def create_app(
     ctx: Context, extra_routes: Sequence[BaseRoute] = (), sweeper: bool = False, **kw: Callable[..., Any]
 ) -> Starlette:
     routes: list[BaseRoute] = [Route("/healthz", healthz), *v1_routes(), *graph_routes(), *extra_routes, *web.web_routes()]
+    routes.append(Route("/api/openapi", openapi_json))  # served as /api/openapi.json too
     # Beebole-style JSON-document RPC over the same services.
     routes.append(Route("/api/v2", api_endpoint(v2.rpc, render_error=v2.render_error), methods=["POST"]))
     # Anything else under /api answers like Beeminder's 404, whatever the method.
