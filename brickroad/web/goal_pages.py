@@ -90,16 +90,18 @@ def render_goal(w: Web, username: str, slug: str, status: int = 200, **extra: An
     except ValueError:
         page_no = 1
     points = []
+    more = False
     if is_owner or goal.datapublic:
-        points = point_service.listing(w.ctx, owner, slug, sort="timestamp", page=page_no, per=PER_PAGE + 1)
-    more = len(points) > PER_PAGE
+        points = point_service.listing(w.ctx, owner, slug, sort="timestamp", page=page_no, per=PER_PAGE)
+        # Is there a next page? Ask for its first point alone (page n of size 1 = offset n-1).
+        more = bool(point_service.listing(w.ctx, owner, slug, sort="timestamp", page=page_no * PER_PAGE + 1, per=1))
     tz = owner.timezone
     extra.setdefault("values", {})
     extra.setdefault("failed_form", None)
     today = days.day_of(w.ctx.clock.now(), tz, goal.deadline)
     return w.render(
         "goal.html", status=status, owner=owner, goal=goal, is_owner=is_owner, s=goal.stats or {},
-        points=points[:PER_PAGE], page_no=page_no, more=more, tz=tz, public_id=public_id,
+        points=points, page_no=page_no, more=more, tz=tz, public_id=public_id,
         svg=graph_path(owner.username, goal.slug, ".svg"), path_base=goal_path(owner, goal.slug),
         today=today.isoformat(), horizon=(today + timedelta(days=goal_service.AKRASIA_DAYS)).isoformat(),
         akrasia_days=goal_service.AKRASIA_DAYS, **extra,

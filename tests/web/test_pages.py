@@ -218,6 +218,10 @@ def test_datapoints_are_paginated_newest_first(browser: Browser, ctx) -> None:  
     assert "Older" in first
     second = browser.get(path, params={"page": "2"}).text
     assert "point-05" in second and "point-30" not in second and "Newer" in second
+    # 31 points (the initial one too): 25 then 6, none skipped or repeated.
+    shown = [f"point-{i:02d}" for i in range(1, 31) if f"point-{i:02d}" in first + second]
+    assert len(shown) == 30 and "Older" not in second
+    assert sum(f"point-{i:02d}" in first for i in range(1, 31)) == 24
 
 
 def test_stepdown_and_cancel_from_the_goal_page(browser: Browser, ctx) -> None:  # type: ignore[no-untyped-def]
