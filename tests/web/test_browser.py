@@ -46,6 +46,10 @@ def test_sign_up_goal_datapoint_token_and_oauth_journey(page: Any, server: Any, 
     page.fill("input[name=gunits]", "pushups")
     page.fill("input[name=goalval]", "500")
     page.fill("input[name=rate]", "20")
+    assert page.is_disabled("input[name=goaldate]")  # two of three given: the date is computed
+    page.fill("input[name=rate]", "")
+    assert page.is_enabled("input[name=goaldate]")
+    page.fill("input[name=rate]", "20")
     page.click("button:has-text('Create goal')")
     page.wait_for_url(f"{base}/{name}/pushups")
     assert page.locator("h1").inner_text() == "Daily pushups"

@@ -39,3 +39,18 @@ if (zoneSelect && !zoneSelect.dataset.touched) {
     zoneSelect.value = zone;
   }
 }
+
+// Two of goal date / goal value / rate: once two are filled, the third is computed, so it is disabled.
+for (const form of document.querySelectorAll("[data-two-of-three]")) {
+  const fields = ["goaldate", "goalval", "rate"].map((n) => form.elements.namedItem(n)).filter(Boolean);
+  const update = () => {
+    const filled = fields.filter((f) => f.value.trim() !== "");
+    for (const f of fields) {
+      const computed = filled.length >= 2 && !filled.includes(f);
+      f.disabled = computed;
+      f.closest("label")?.classList.toggle("computed", computed);
+    }
+  };
+  form.addEventListener("input", update);
+  update();
+}
