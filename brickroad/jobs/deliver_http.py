@@ -48,8 +48,9 @@ def _allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, js: JobSettings)
         return True
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-                or ip.is_reserved or ip.is_unspecified)
+    # is_global is False for private, loopback, link-local, shared (100.64/10), reserved and
+    # documentation ranges alike; multicast can be "global" but is never a webhook.
+    return ip.is_global and not ip.is_multicast
 
 
 def resolve(url: str, js: JobSettings) -> str:
