@@ -658,6 +658,9 @@ def refresh_graph(ctx: Context, user: User, slug: str) -> bool:
     with ctx.db.write() as conn:
         goal = load(conn, user, slug, for_update=True)
         goal_rows.update_goal(conn, goal.id, queued=True, updated_at=now)
+        from brickroad.services.outbox import request_autofetch  # the refresh button asks the data source
+
+        request_autofetch(conn, user, goal, now)
     return True
 
 

@@ -91,3 +91,11 @@ def enqueue_autofetch(conn: Connection, url: str, username: str, slug: str, *, n
     """Ask a data source's client for fresh data (refresh button, before reminders, before derailing)."""
     return enqueue(conn, AUTOFETCH, {"username": username, "slug": slug}, now=now, url=url,
                    user_id=user_id, goal_id=goal_id, key=key)
+
+
+def request_autofetch(conn: Connection, user: Any, goal: Any, now: int, key: str | None = None) -> int | None:
+    """If the goal's data source is an OAuth client with an autofetch URL, ask it for fresh data."""
+    url = rows.autofetch_url(conn, goal.datasource)
+    if not url:
+        return None
+    return enqueue_autofetch(conn, url, user.username, goal.slug, now=now, user_id=user.pk, goal_id=goal.id, key=key)

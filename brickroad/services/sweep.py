@@ -104,11 +104,8 @@ def _remind(conn: Connection, user: User, goal: Goal, now: int, render: GoalRend
         return False
     t = due[-1]
     sent = False
-    fetch = rows.autofetch_url(conn, goal.datasource)
-    if fetch:
-        # "prior to sending alerts to the user": ask the data source for fresh data first.
-        sent |= outbox.enqueue_autofetch(conn, fetch, user.username, goal.slug, now=now, user_id=user.pk,
-                                         goal_id=goal.id, key=f"autofetch:{goal.id}:{t}") is not None
+    # "prior to sending alerts to the user": ask the data source for fresh data first.
+    sent |= outbox.request_autofetch(conn, user, goal, now, key=f"autofetch:{goal.id}:{t}") is not None
     if goal.callback_url and render is not None:
         body = {"goal": render(goal_service.view(conn, goal), user, now)}
         sent |= outbox.enqueue(conn, outbox.WEBHOOK, body, now=now, url=goal.callback_url, user_id=user.pk,

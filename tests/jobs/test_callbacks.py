@@ -56,3 +56,15 @@ def test_deauthorize_callback_is_delivered(ctx, clock, make_user, js, receiver):
     drain(ctx, js)
     [got] = receiver.to("/deauth")
     assert form(got.body) == {"access_token": "revoked-token-123"}
+
+
+def test_refresh_graph_asks_the_data_source(ctx, clock, make_user, js, receiver):
+    alice = make_user()
+    app_name = f"refresher-{alice.username}"
+    register_client(ctx, alice.user, app_name, autofetch_url=receiver.url + "/refresh")
+    make_goal(ctx, alice.user, "ref")
+    goals.refresh_graph(ctx, alice.user, "ref")  # no data source yet: nothing to ask
+    goals.update(ctx, alice.user, "ref", {"datasource": app_name})
+    assert goals.refresh_graph(ctx, alice.user, "ref") is True
+    drain(ctx, js)
+    assert [form(r.body) for r in receiver.to("/refresh")] == [{"username": alice.username, "slug": "ref"}]
