@@ -74,6 +74,8 @@ class StubHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         items = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["datapoints"]
+        if isinstance(items, str):  # the client sends a JSON-encoded string, as Beeminder's gem does
+            items = json.loads(items)
         self._send(json.dumps([{"id": str(i), "status": "created"} for i in range(len(items))]).encode())
 
 
