@@ -87,13 +87,14 @@ def worker(
     import threading
 
     from brickroad.jobs.config import JobSettings
-    from brickroad.jobs.worker import run_forever, run_once
+    from brickroad.jobs.worker import install_handlers, run_forever, run_once
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per delivery is noise; outcomes are logged
     ctx = _context()
     js = JobSettings.from_env(lease=lease, batch=batch, poll=poll)
     if once:
+        install_handlers()
         typer.echo(f"claimed {run_once(ctx, js)} item(s)")
         return
     stop = threading.Event()

@@ -32,7 +32,17 @@ def run_once(ctx: Context, js: JobSettings) -> int:
     return n
 
 
+def install_handlers() -> None:
+    """Kinds other packages deliver (graph renders), so a standalone worker takes those rows too."""
+    try:
+        from brickroad.jobs import graph_render
+    except ImportError:  # pragma: no cover - the graph package is optional for the time engine
+        return
+    graph_render.install()
+
+
 def run_forever(ctx: Context, js: JobSettings, stop: threading.Event) -> None:
+    install_handlers()
     log.info("worker %s started", js.worker_id)
     next_prune = time.monotonic()
     while not stop.is_set():

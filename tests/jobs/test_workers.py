@@ -163,3 +163,26 @@ def test_a_killed_worker_loses_no_delivery(fresh_url, tmp_path):
     finally:
         release.set()
         receiver.stop()
+
+
+def test_worker_once_does_one_round(tmp_path):
+    url = f"sqlite:///{tmp_path / 'once.sqlite3'}"
+    now = int(time.time())
+    ctx = make_ctx(url, tmp_path, now)
+    user = accounts.create_user(ctx, "once", timezone="Europe/Paris")
+    receiver = Receiver().start()
+    try:
+        with ctx.db.write() as conn:
+            pk = outbox.enqueue(conn, outbox.WEBHOOK, {"n": 1}, now=now - 1, url=receiver.url + "/once",
+                                user_id=user.pk)
+        env = dict(os.environ, BRICKROAD_DATABASE_URL=url, BRICKROAD_DATA_DIR=str(tmp_path),
+                   BRICKROAD_SECRET="test-secret", BRICKROAD_WEBHOOK_ALLOW="127.0.0.1")
+        done = subprocess.run([sys.executable, "-m", "brickroad.cli.main", "worker", "--once"], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "claimed 1 item(s)" in done.stdout
+        with ctx.db.read() as conn:
+            assert rows.by_id(conn, pk)["state"] == "delivered"
+        assert len(receiver.to("/once")) == 1
+    finally:
+        receiver.stop()
