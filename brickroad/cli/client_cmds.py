@@ -321,6 +321,7 @@ def import_cmd(
     parallel: int = typer.Option(2, "--parallel", min=1, max=8, help="Requests in flight at once."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar (terminals only)."),
     restart: bool = typer.Option(False, "--restart", help="Ignore the resume journal and send every row again."),
+    as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
 ) -> None:
     """Import a CSV (value[,timestamp][,daystamp][,comment][,requestid]); re-running never duplicates.
 
@@ -347,7 +348,13 @@ def import_cmd(
                  EXIT_INTERRUPTED)
         except BeeminderError as exc:
             fail(f"{error_line(exc)}\nimport stopped: run the same command again to resume without duplicates")
-        typer.echo(report.summary(slug))
+        if as_json:
+            out.print_json({
+                "goal": slug, "points": report.sent, "statuses": dict(report.statuses),
+                "seconds": round(report.seconds, 3), "malformed": parsed.problems, "refused": report.failures,
+            })
+        else:
+            typer.echo(report.summary(slug))
         if parsed.problems:
             typer.echo(f"skipped {len(parsed.problems)} malformed row(s)", err=True)
         for failure in report.failures:

@@ -32,8 +32,8 @@ def test_import_then_reimport_never_duplicates(server: Any, alice: Any, tmp_path
     data = write_csv(tmp_path / "data.csv", rows)
     first = cli.run("import", "imp", str(data), "--batch-size", "100")
     assert first.stdout.startswith("imported 251 points into imp (251 created)")
-    again = cli.run("import", "imp", str(data), "--batch-size", "100")
-    assert "(251 duplicate)" in again.stdout
+    again = json.loads(cli.run("import", "imp", str(data), "--batch-size", "100", "--json").stdout)
+    assert again["statuses"] == {"duplicate": 251} and again["points"] == 251 and again["refused"] == []
     got = points(server, alice.token, "imp")
     assert len(got) == 252  # 251 rows + the initial point
     assert {p.comment for p in got} >= {"row 0", "a comment, with a comma"}
