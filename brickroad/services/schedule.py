@@ -83,6 +83,10 @@ def after_recompute(conn: Connection, old: Goal, new: Goal, tz: str, now: int) -
     if pending is not None and rows.derailment_exists(conn, old.id, int(pending)):
         pending = None
     stats = {k: v for k, v in (new.stats or {}).items() if k != PENDING_KEY}
+    # Keep what the engine doesn't produce: recompute reads lasttouch back from these stats
+    # (the sweeper recomputes often, and would otherwise blank it).
+    if "lasttouch" not in stats and (old.stats or {}).get("lasttouch") is not None:
+        stats["lasttouch"] = (old.stats or {})["lasttouch"]
     nxt = next_check_at(new, tz, now)
     if pending is not None and is_active(new):
         stats[PENDING_KEY] = int(pending)

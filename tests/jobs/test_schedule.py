@@ -71,3 +71,15 @@ def test_side_effects_roll_back_with_their_cause(ctx, clock, make_user, receiver
     datapoints.create_all(ctx, alice.user, "atomic", [{"value": 1}, {"value": 2}])
     with ctx.db.read() as conn:
         assert len([r for r in rows.for_user(conn, alice.user.pk) if r["event"] == "datapoint.created"]) == 2
+
+
+def test_sweeps_keep_lasttouch(ctx, clock, make_user):
+    alice = make_user()
+    make_goal(ctx, alice.user, "touch")
+    add(ctx, alice.user, "touch", 3)
+    touched = (reload(ctx, alice.user, "touch").stats or {}).get("lasttouch")
+    assert touched is not None
+    clock.advance(DAY)
+    sweep_all(ctx, _js())
+    goals.update(ctx, alice.user, "touch", {"title": "still touched"})
+    assert (reload(ctx, alice.user, "touch").stats or {}).get("lasttouch") == touched
