@@ -84,3 +84,17 @@ def test_charges(server: Any, alice: Any, make_user: Any) -> None:
         assert "amount" in small.value.errors
         with pytest.raises(Forbidden):
             bee.charge(5, user_id=make_user().username)
+
+
+def test_user_associations_and_diff_since(server: Any, alice: Any) -> None:
+    with client_for(server, alice.token) as bee:
+        new_goal(bee, "assoc")
+        bee.create_datapoint("assoc", 2, comment="hi")
+        full = bee.user(associations=True, emaciated=True)
+        assert full.goals == ["assoc"] and full.goal_objects[0].slug == "assoc"
+        assert full.goal_objects[0].datapoints and full.goal_objects[0].road is None
+        since = full.updated_at or 0
+        unchanged = bee.user(diff_since=since + 1)
+        assert unchanged.goals == [] and unchanged.deleted_goals == []
+        skinny = bee.user(diff_since=0, skinny=True)
+        assert skinny.goal_objects and skinny.goal_objects[0].last_datapoint is not None
