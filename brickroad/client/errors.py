@@ -60,7 +60,8 @@ class ApiError(BeeminderError):
         self.base_url = base_url or url
         self.errors: Any = body.get("errors") if isinstance(body, dict) else None
         self.error: Any = body.get("error") if isinstance(body, dict) else None
-        self.message = describe(self.errors, self.error) or (text.strip()[:200] if text else "") or "error"
+        # A proxy's HTML error page must still come out as one line.
+        self.message = describe(self.errors, self.error) or " ".join(text.split())[:200] or "error"
         super().__init__(self.line())
 
     def line(self) -> str:
