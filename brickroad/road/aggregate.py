@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -177,10 +178,10 @@ def aggregate_values(vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
 _TARE = re.compile(r"(?<![\w#@])[#@]TARE(?!\w)")
 
 
-def tare_mask(comments: list[str]) -> np.ndarray:
-    """Which datapoints carry a #TARE (odometer reset) tag."""
+def tare_mask(comments: list[str], joined: str | None = None) -> np.ndarray:
+    """Which datapoints carry a #TARE (odometer reset) tag (`joined`: the comments joined by NULs, if at hand)."""
     mask = np.zeros(len(comments), dtype=bool)
-    if "TARE" not in "\x00".join(comments):
+    if "TARE" not in (joined if joined is not None else "\x00".join(comments)):
         return mask
     for i, c in enumerate(comments):
         if "TARE" in c and _TARE.search(c):
@@ -206,9 +207,22 @@ def apply_tare(vals: np.ndarray, mask: np.ndarray) -> np.ndarray:
 class Aggregated:
     t: np.ndarray        # one entry per distinct timestamp, ascending
     v: np.ndarray        # plotted value (kyoom'd when kyoom)
-    raw_v: np.ndarray    # each raw point's plotted value (Beebrain's allvals)
     starts: np.ndarray
     sizes: np.ndarray
+    vals: np.ndarray     # the raw values aggregated
+    method: str
+    kyoom: bool
+
+    @cached_property
+    def raw_v(self) -> np.ndarray:
+        """Each raw point's plotted value (Beebrain's allvals): only the graph's series need it."""
+        if not self.kyoom:
+            return self.vals.astype(float)
+        pre = np.concatenate(([0.0], self.v[:-1]))
+        pre_each = np.repeat(pre, self.sizes)
+        if self.method == "sum":
+            return seq_prefix(self.vals, self.starts, self.sizes) + pre_each
+        return self.vals + pre_each
 
 
 def aggregate(ts: np.ndarray, vals: np.ndarray, method: str, kyoom: bool,
@@ -216,13 +230,4 @@ def aggregate(ts: np.ndarray, vals: np.ndarray, method: str, kyoom: bool,
     """Aggregate sorted raw points per timestamp, then accumulate if kyoom."""
     starts, sizes = group_bounds(ts)
     ad = aggregate_values(vals, starts, sizes, method, rsk8)
-    if not kyoom:
-        return Aggregated(ts[starts], ad, vals.astype(float), starts, sizes)
-    total = np.cumsum(ad)
-    pre = np.concatenate(([0.0], total[:-1]))
-    pre_each = np.repeat(pre, sizes)
-    if method == "sum":
-        raw_v = seq_prefix(vals, starts, sizes) + pre_each
-    else:
-        raw_v = vals + pre_each
-    return Aggregated(ts[starts], total, raw_v, starts, sizes)
+    return Aggregated(ts[starts], np.cumsum(ad) if kyoom else ad, starts, sizes, vals, method, kyoom)

@@ -19,6 +19,7 @@ import math
 import re
 import time
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 SID = 86400  # seconds in a day
 
@@ -42,12 +43,24 @@ def _shortest_digits(x: float) -> tuple[str, int]:
     return "".join(map(str, digs)).rstrip("0"), n
 
 
+def _memoisable(x: object) -> bool:
+    """Numbers whose formatting can be memoised by value: not bools, not 0 (0.0 and -0.0
+    are equal keys), not NaN (never equal to itself)."""
+    return (type(x) is float or type(x) is int) and x != 0 and x == x
+
+
 def js_str(x: Num | str | None | bool) -> str:
     """String conversion the way JavaScript's ``String(value)`` does it.
 
     Strings pass through (Beebrain's shn sometimes returns strings and they
     are concatenated as-is), None becomes "null" like JS concatenation of null.
     """
+    if _memoisable(x):
+        return _js_str_memo(x)  # type: ignore[arg-type]
+    return _js_str(x)
+
+
+def _js_str(x: Num | str | None | bool) -> str:
     if isinstance(x, str):
         return x
     if x is None:
@@ -75,6 +88,9 @@ def js_str(x: Num | str | None | bool) -> str:
     esign = "+" if e >= 0 else "-"
     mant = s if k == 1 else s[0] + "." + s[1:]
     return f"{mant}e{esign}{abs(e)}"
+
+
+_js_str_memo = lru_cache(maxsize=4096)(_js_str)  # the summaries format the same few numbers over and over
 
 
 def js_round(x: float) -> float:
@@ -186,6 +202,13 @@ def clip(x: float, a: float, b: float) -> float:
 # ---------------------------------------------------------------------------
 
 def shn_value(x: Num, t: int = 10, d: int = 5, e: int = 0) -> float | str:
+    """Beebrain's shn, returning what JS returns: a number or a string (memoised: pure)."""
+    if _memoisable(x):
+        return _shn_value_memo(x, t, d, e)
+    return _shn_value(x, t, d, e)
+
+
+def _shn_value(x: Num, t: int = 10, d: int = 5, e: int = 0) -> float | str:
     """Beebrain's shn, returning what JS returns: a number or a string.
 
     Aim: at most d significant digits after the decimal point and about t
@@ -237,6 +260,9 @@ def shn_value(x: Num, t: int = 10, d: int = 5, e: int = 0) -> float | str:
     if "e" in ostr:
         return ostr
     return float(ostr)
+
+
+_shn_value_memo = lru_cache(maxsize=4096)(_shn_value)
 
 
 def shn(x: Num, t: int = 10, d: int = 5, e: int = 0) -> str:
