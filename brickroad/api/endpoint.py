@@ -65,13 +65,20 @@ def api_endpoint(
         usage: quotas.Usage | None = None
         user: User | None = None
 
-        def run(req: ApiRequest, request_bytes: int) -> Any:
+        def call(req: ApiRequest, request_bytes: int) -> Any:
             nonlocal usage, user
             if authenticated:
                 req.user = user = auth.authenticate(ctx, req.params, req.headers)
                 if meter is not None:
                     usage = meter.admit(user, request_bytes)
             return handler(req)
+
+        def run_inline(req: ApiRequest, request_bytes: int) -> Any:
+            # One snapshot (and one transaction) for the token and the handler. Only here, one
+            # request at a time on the event loop: a pool of worker threads each holding a read
+            # while a nested write waits for a second connection could drain the pool.
+            with ctx.db.read():
+                return call(req, request_bytes)
 
         try:
             params = await read_params(request)
@@ -80,9 +87,9 @@ def api_endpoint(
             if inline:
                 # A WAL read never waits for a writer and takes well under a
                 # millisecond: running it here beats the hop to a worker thread.
-                result = run(req, request_bytes)
+                result = run_inline(req, request_bytes)
             else:
-                result = await run_in_threadpool(run, req, request_bytes)
+                result = await run_in_threadpool(call, req, request_bytes)
             response = result if isinstance(result, Response) else JSON(result)
         except BrickroadError as exc:
             response = render_error(exc)

@@ -6,11 +6,12 @@ from typing import Any
 
 from brickroad.api.endpoint import ApiRequest, writes
 from brickroad.api.params import as_int, get_bool
-from brickroad.api.serialize import goal_json
+from brickroad.api.serialize import goal_json, todayta
 from brickroad.errors import Invalid
 from brickroad.services import goals as goal_service
 from brickroad.services import pledges
 from brickroad.services.goals import GoalView
+from brickroad.services.memo import Memo
 
 
 def _out(req: ApiRequest, view: GoalView, emaciated: bool | None = None) -> dict[str, Any]:
@@ -40,12 +41,26 @@ def archived(req: ApiRequest) -> list[dict[str, Any]]:
     return [_out(req, v) for v in goal_service.list_goals(req.ctx, user, archived=True)]
 
 
+_GOAL_JSON = Memo(512)
+
+
 def get_goal(req: ApiRequest) -> dict[str, Any]:
     user = req.owner(req.path["username"])
     count = _count(req)
     with_points = get_bool(req.params, "datapoints") or count is not None
     view = goal_service.get_view(req.ctx, user, req.path["slug"], datapoints=with_points, count=count)
-    return _out(req, view)
+    if view.rows is None:
+        return _out(req, view)
+    # The JSON is a function of the rows read, the user and the clock (todayta only): reuse it.
+    emaciated = get_bool(req.params, "emaciated")
+    base = req.ctx.settings.base_url
+    key = (view.rows, user.username, user.timezone, base, emaciated)
+    now = req.ctx.clock.now()
+    out: dict[str, Any] | None = _GOAL_JSON.get(key)
+    if out is None:
+        out = goal_json(view, user, base, now, emaciated=emaciated)
+        _GOAL_JSON.put(key, out)
+    return {**out, "todayta": todayta(view, user, now)}
 
 
 def create_goal(req: ApiRequest) -> dict[str, Any]:

@@ -64,6 +64,12 @@ def _singular(units: str) -> str:
     return units[:-1] if units.endswith("s") and not units.endswith("ss") else units
 
 
+def todayta(view: GoalView, user: User, now: int) -> bool:
+    """Whether a recent point is on today: the one field of a goal's JSON that depends on the clock."""
+    today = days.daystamp_of(now, user.timezone, view.goal.deadline)
+    return any(p.daystamp == today for p in view.recent)
+
+
 def goal_json(
     view: GoalView, user: User, base_url: str, now: int, emaciated: bool = False, skinny: bool = False
 ) -> dict[str, Any]:
@@ -71,7 +77,6 @@ def goal_json(
     s = g.stats or {}
     user_slug = f"{base_url}/graphs/{user.username}+{g.slug}"
     recent = [datapoint_json(p, user) for p in view.recent]
-    today = days.daystamp_of(now, user.timezone, g.deadline)
     archived = g.archived_at is not None
     out: dict[str, Any] = {
         "slug": g.slug,
@@ -129,7 +134,7 @@ def goal_json(
         "lasttouch": s.get("lasttouch"),
         "integery": g.integery,
         "fineprint": g.fineprint,
-        "todayta": any(p.daystamp == today for p in view.recent),
+        "todayta": todayta(view, user, now),
         "hhmmformat": g.hhmmformat,
         "timey": g.hhmmformat,
         "gunits": g.gunits,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +21,7 @@ from brickroad.road import RoadError
 from brickroad.services import days, pointcache, roadcalc, xids, schedule
 from brickroad.services.context import Context
 from brickroad.services.goal_models import Datapoint, Goal
+from brickroad.services.memo import Memo
 from brickroad.services.models import User
 from brickroad.store import datapoints as point_rows
 from brickroad.store import goals as goal_rows
@@ -87,6 +88,8 @@ class GoalView:
     goal: Goal
     recent: list[Datapoint]
     datapoints: list[Datapoint] | None = None
+    # The rows it was built from, when get_view built it: a key for caching what depends only on them.
+    rows: tuple[Any, ...] | None = field(default=None, compare=False)
 
 
 def view(conn: Connection, goal: Goal, datapoints: bool = False, count: int | None = None) -> GoalView:
@@ -99,9 +102,27 @@ def view(conn: Connection, goal: Goal, datapoints: bool = False, count: int | No
     return GoalView(goal, recent_points(conn, goal), points)
 
 
+_VIEWS = Memo(512)
+_ID = goal_rows.COLUMNS.index("id")
+
+
 def get_view(ctx: Context, user: User, slug: str, datapoints: bool = False, count: int | None = None) -> GoalView:
+    """One goal for GET. Without `datapoints` the view is shared by every request that read the same
+    rows (treat it as read-only), and `view.rows` names those rows."""
     with ctx.db.read() as conn:
-        return view(conn, load(conn, user, slug), datapoints, count)
+        if datapoints:
+            return view(conn, load(conn, user, slug), datapoints, count)
+        row = goal_rows.by_slug_row(conn, user.pk, slug)
+        if row is None:
+            raise NotFound()
+        key = (row, tuple(point_rows.newest_rows(conn, row[_ID], RECENT)))
+    found: GoalView | None = _VIEWS.get(key)
+    if found is None:
+        goal = Goal.from_row(dict(zip(goal_rows.COLUMNS, row)))
+        recent = [Datapoint.from_row(dict(zip(point_rows.COLUMNS, r))) for r in key[1]]
+        found = GoalView(goal, recent, None, key)
+        _VIEWS.put(key, found)
+    return found
 
 
 def urgencykey(goal: Goal) -> str:

@@ -84,20 +84,32 @@ class GoalPoints:
         """A copy with new (id, timestamp, daystamp, value, comment) rows put in their places."""
         if not rows:
             return self
-        ids, ts, stamps = self.ids, self.ts, list(self.daystamps)
-        values, comments, t, v = list(self.values), list(self.comments), self.t, self.v
-        for pid, timestamp, stamp, value, comment in sorted(rows, key=lambda r: (r[1], r[0])):
+        new = sorted(rows, key=lambda r: (r[1], r[0]))
+        n = len(self.ts)
+        if n == 0 or (new[0][1], new[0][0]) > (int(self.ts[-1]), int(self.ids[-1])):
+            # All after the last point (the usual create): append, one concatenate per column.
+            ids_l, ts_l, stamps, values, comments = (list(c) for c in zip(*new))
+            values = [float(x) for x in values]
+            return GoalPoints(
+                np.concatenate((self.ts, np.array(ts_l, dtype=np.int64))),
+                np.concatenate((self.ids, np.array(ids_l, dtype=np.int64))),
+                self.daystamps + stamps, self.values + values, self.comments + comments,
+                np.concatenate((self.t, day_starts(stamps))), np.concatenate((self.v, np.array(values, dtype=float))),
+            )
+        ids, ts, stamps_all = self.ids, self.ts, list(self.daystamps)
+        values_all, comments_all, t, v = list(self.values), list(self.comments), self.t, self.v
+        for pid, timestamp, stamp, value, comment in new:
             lo = int(np.searchsorted(ts, timestamp, side="left"))
             hi = int(np.searchsorted(ts, timestamp, side="right"))
             at = lo + int(np.searchsorted(ids[lo:hi], pid))
             ts = np.insert(ts, at, timestamp)
             ids = np.insert(ids, at, pid)
-            stamps.insert(at, stamp)
-            values.insert(at, float(value))
-            comments.insert(at, comment)
+            stamps_all.insert(at, stamp)
+            values_all.insert(at, float(value))
+            comments_all.insert(at, comment)
             t = np.insert(t, at, day_starts([stamp])[0])
             v = np.insert(v, at, float(value))
-        return GoalPoints(ts, ids, stamps, values, comments, t, v)
+        return GoalPoints(ts, ids, stamps_all, values_all, comments_all, t, v)
 
 
 def _select_sql(dialect: str) -> str:

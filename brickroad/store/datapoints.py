@@ -7,7 +7,11 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
+from brickroad.store.fastsql import Select
 from brickroad.store.tables import datapoints
+
+_NEWEST = Select(datapoints, "goal_id = ?", "ORDER BY timestamp DESC, id DESC LIMIT ?")
+COLUMNS = _NEWEST.names
 
 SORTABLE = ("id", "timestamp", "daystamp", "value", "comment", "updated_at", "requestid")
 
@@ -63,14 +67,13 @@ def engine_columns(conn: Connection, goal_id: int) -> tuple[list[str], list[floa
     return list(stamps), list(values), list(comments)
 
 
-def newest(conn: Connection, goal_id: int, limit: int) -> list[RowMapping]:
-    stmt = (
-        select(datapoints)
-        .where(datapoints.c.goal_id == goal_id)
-        .order_by(datapoints.c.timestamp.desc(), datapoints.c.id.desc())
-        .limit(limit)
-    )
-    return list(conn.execute(stmt).mappings())
+def newest(conn: Connection, goal_id: int, limit: int) -> list[dict[str, Any]]:
+    return [dict(zip(COLUMNS, r)) for r in newest_rows(conn, goal_id, limit)]
+
+
+def newest_rows(conn: Connection, goal_id: int, limit: int) -> list[tuple[Any, ...]]:
+    """The newest points as tuples in COLUMNS order (raw SQL: every goal GET reads them)."""
+    return _NEWEST.rows(conn, (goal_id, limit))
 
 
 def listing(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
+
+WRITE_LOCK_WAIT = 30.0  # seconds, as the busy timeout
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -29,7 +32,8 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # Straight to the driver: exec_driver_sql costs more than the BEGIN itself.
+        conn.connection.driver_connection.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
 
 
 class Database:
@@ -39,12 +43,15 @@ class Database:
     same thread join that transaction instead of opening their own. That is
     what lets a batch of service calls (the /api/v2 `batch` service) commit
     or roll back as one, while each service still manages its own
-    transaction when called alone.
+    transaction when called alone. Likewise `read()` inside `read()` joins
+    the outer read (one snapshot for an API GET's auth and handler); a
+    `write()` inside a `read()` opens its own transaction.
     """
 
     def __init__(self, url: str, echo: bool = False) -> None:
         self.url = url
         self._active: ContextVar[Connection | None] = ContextVar(f"brickroad-tx-{id(self)}", default=None)
+        self._reading: ContextVar[Connection | None] = ContextVar(f"brickroad-rx-{id(self)}", default=None)
         if url.startswith("sqlite"):
             self.dialect = "sqlite"
             self.engine = create_engine(
@@ -56,21 +63,30 @@ class Database:
             )
             _configure_sqlite(self.engine)
             self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            # SQLite has one writer at a time. Writers of this process queue on this lock
+            # (handed over at once) rather than in SQLite's busy handler, which sleeps
+            # 1, 2, 5, 10... ms between retries; other processes still meet the busy timeout.
+            self._write_lock: threading.Lock | None = threading.Lock()
         elif url.startswith("postgresql"):
             self.dialect = "postgresql"
             self.engine = create_engine(url, echo=echo, pool_size=8, max_overflow=16, pool_pre_ping=True)
             self._writer = self.engine
+            self._write_lock = None
         else:
             raise ValueError(f"unsupported database URL: {url.split(':', 1)[0]}")
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        outer = self._active.get()
+        outer = self._active.get() or self._reading.get()
         if outer is not None:
             yield outer
             return
         with self.engine.connect() as conn, conn.begin():
-            yield conn
+            token = self._reading.set(conn)
+            try:
+                yield conn
+            finally:
+                self._reading.reset(token)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -78,12 +94,19 @@ class Database:
         if outer is not None:
             yield outer
             return
-        with self._writer.connect() as conn, conn.begin():
-            token = self._active.set(conn)
-            try:
-                yield conn
-            finally:
-                self._active.reset(token)
+        lock = self._write_lock
+        # A bounded wait: past it (a writer stuck for long), fall back to SQLite's own busy timeout.
+        locked = lock is not None and lock.acquire(timeout=WRITE_LOCK_WAIT)
+        try:
+            with self._writer.connect() as conn, conn.begin():
+                token = self._active.set(conn)
+                try:
+                    yield conn
+                finally:
+                    self._active.reset(token)
+        finally:
+            if locked:
+                lock.release()  # type: ignore[union-attr]
 
     def ping(self) -> bool:
         try:

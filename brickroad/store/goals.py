@@ -6,7 +6,11 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
+from brickroad.store.fastsql import Select, scalar
 from brickroad.store.tables import goals
+
+_BY_SLUG = Select(goals, "user_id = ? AND slug = ? AND deleted_at IS NULL")
+COLUMNS = _BY_SLUG.names
 
 
 def insert_goal(conn: Connection, values: dict[str, Any]) -> int:
@@ -14,12 +18,15 @@ def insert_goal(conn: Connection, values: dict[str, Any]) -> int:
     return int(conn.execute(insert(goals).values(**values).returning(goals.c.id)).scalar_one())
 
 
-def by_slug(conn: Connection, user_id: int, slug: str, for_update: bool = False) -> RowMapping | None:
-    stmt = select(goals).where(goals.c.user_id == user_id, goals.c.slug == slug, goals.c.deleted_at.is_(None))
-    if for_update and conn.dialect.name == "postgresql":
-        # Serialise writers of one goal so each recompute sees the previous one's points.
-        stmt = stmt.with_for_update()
-    return conn.execute(stmt).mappings().first()
+def by_slug(conn: Connection, user_id: int, slug: str, for_update: bool = False) -> dict[str, Any] | None:
+    return _BY_SLUG.mapping(by_slug_row(conn, user_id, slug, for_update))
+
+
+def by_slug_row(conn: Connection, user_id: int, slug: str, for_update: bool = False) -> tuple[Any, ...] | None:
+    """The goal row as a tuple in COLUMNS order (raw SQL: every goal call reads it)."""
+    # FOR UPDATE: serialise writers of one goal so each recompute sees the previous one's points.
+    suffix = " FOR UPDATE" if for_update and conn.dialect.name == "postgresql" else ""
+    return _BY_SLUG.first(conn, (user_id, slug), suffix)
 
 
 def slug_exists(conn: Connection, user_id: int, slug: str) -> bool:
@@ -52,10 +59,8 @@ def deleted_since(conn: Connection, user_id: int, since: int) -> list[RowMapping
 
 def points_rev(conn: Connection, goal_id: int) -> int | None:
     """The goal's points_rev, with the row locked on PostgreSQL (recompute reads points after this)."""
-    stmt = select(goals.c.points_rev).where(goals.c.id == goal_id)
-    if conn.dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return conn.execute(stmt).scalar_one_or_none()
+    lock = " FOR UPDATE" if conn.dialect.name == "postgresql" else ""
+    return scalar(conn, "SELECT points_rev FROM goals WHERE id = ?" + lock, (goal_id,))
 
 
 def update_goal(conn: Connection, goal_id: int, **values: Any) -> None:

@@ -6,7 +6,10 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
+from brickroad.store.fastsql import Select
 from brickroad.store.tables import access_tokens, users
+
+_BY_TOKEN_HASH = Select(users, "token_hash = ?")
 
 
 
@@ -24,8 +27,9 @@ def by_username(conn: Connection, username: str) -> RowMapping | None:
     return conn.execute(stmt).mappings().first()
 
 
-def by_token_hash(conn: Connection, token_hash: str) -> RowMapping | None:
-    return conn.execute(select(users).where(users.c.token_hash == token_hash)).mappings().first()
+def by_token_hash(conn: Connection, token_hash: str) -> dict[str, Any] | None:
+    # Every API call: raw SQL (fastsql).
+    return _BY_TOKEN_HASH.mapping(_BY_TOKEN_HASH.first(conn, (token_hash,)))
 
 
 def count(conn: Connection) -> int:

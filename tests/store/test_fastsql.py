@@ -1,0 +1,58 @@
+"""Raw hot-path SELECTs (store/fastsql.py) give exactly what Core gives, types included, on both backends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from brickroad.services import accounts
+from brickroad.services import datapoints as point_service
+from brickroad.services import goals as goal_service
+from brickroad.services.context import Context
+from brickroad.store import datapoints as point_rows
+from brickroad.store import goals as goal_rows
+from brickroad.store import users as user_rows
+from brickroad.store.tables import datapoints, goals, users
+
+
+def _typed(row: Any) -> dict[str, tuple[type, Any]]:
+    return {k: (type(v), v) for k, v in dict(row).items()}
+
+
+def test_hot_queries_match_core(ctx: Context) -> None:
+    user = accounts.create_user(ctx, "fastsql_user")
+    now = ctx.clock.now()
+    goal_service.create(ctx, user, {"slug": "fast", "goal_type": "custom", "gunits": "u", "rate": 1.5,
+                                    "runits": "d", "goaldate": now + 100 * 86400, "integery": "true"})
+    for k in range(7):
+        point_service.create(ctx, user, "fast", {"value": k + 0.25, "comment": f"c{k}", "requestid": f"r{k}"})
+    with ctx.db.write() as conn:
+        user_rows.update_user(conn, user.pk, token_hash="h" * 64)
+        core_user = conn.execute(select(users).where(users.c.token_hash == "h" * 64)).mappings().first()
+        assert _typed(user_rows.by_token_hash(conn, "h" * 64)) == _typed(core_user)
+        assert user_rows.by_token_hash(conn, "nope") is None
+
+        core_goal = conn.execute(select(goals).where(goals.c.user_id == user.pk, goals.c.slug == "fast")).mappings().first()
+        for lock in (False, True):
+            assert _typed(goal_rows.by_slug(conn, user.pk, "fast", for_update=lock)) == _typed(core_goal)
+        assert goal_rows.by_slug(conn, user.pk, "missing") is None
+        assert goal_rows.points_rev(conn, core_goal["id"]) == core_goal["points_rev"] is not None
+
+        core_points = conn.execute(
+            select(datapoints).where(datapoints.c.goal_id == core_goal["id"])
+            .order_by(datapoints.c.timestamp.desc(), datapoints.c.id.desc()).limit(5)
+        ).mappings().all()
+        fast = point_rows.newest(conn, core_goal["id"], 5)
+        assert [_typed(r) for r in fast] == [_typed(r) for r in core_points]
+        assert any(isinstance(v, bool) for v in fast[0].values())
+
+
+def test_nested_reads_share_one_transaction(ctx: Context) -> None:
+    with ctx.db.read() as outer:
+        with ctx.db.read() as inner:
+            assert inner is outer
+        with ctx.db.write() as w:  # a write inside a read has its own transaction
+            assert w is not outer
+            with ctx.db.read() as r:
+                assert r is w
