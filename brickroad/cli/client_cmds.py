@@ -372,7 +372,8 @@ def register(app: typer.Typer) -> None:
     app.command("goals")(goals)
     app.command("goal")(goal)
     app.command("datapoints")(datapoints)
-    app.command("add")(add)
+    # A negative VALUE ("-1.5") is an argument, not an unknown option.
+    app.command("add", context_settings={"ignore_unknown_options": True})(add)
     app.command("edit")(edit)
     app.command("rm")(rm)
     app.command("call")(call)

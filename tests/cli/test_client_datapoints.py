@@ -41,6 +41,7 @@ def test_add_edit_rm_with_human_dates(server: Any, alice: Any, tmp_path: Path) -
     assert stamped["timestamp"] == NY_NOON_1120 and stamped["daystamp"] == "20261120"  # timestamp wins
     timey = cli.json("add", "walks", "1:30", "-d", "2026-11-18")
     assert timey["value"] == 1.5
+    assert cli.json("add", "walks", "-2", "-d", "2026-11-16")["value"] == -2  # a value, not an option
     line = cli.run("add", "walks", "4", "-r", "walk-1", "-d", "2026-11-22").stdout
     assert line.startswith("created ") and "20261122 4" in line
     assert cli.run("add", "walks", "5", "-r", "walk-1", "-d", "2026-11-22").stdout.startswith("updated ")
