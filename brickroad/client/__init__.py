@@ -14,6 +14,7 @@ from brickroad.client.errors import (
     PartialFailure,
     RateLimited,
     ServerError,
+    UnexpectedResponse,
     ValidationError,
 )
 from brickroad.client.models import CallResult, Charge, Contract, Datapoint, Goal, NewDatapoint, User
@@ -39,6 +40,7 @@ __all__ = [
     "PartialFailure",
     "RateLimited",
     "ServerError",
+    "UnexpectedResponse",
     "User",
     "ValidationError",
     "normalize_base_url",

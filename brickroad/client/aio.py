@@ -12,7 +12,7 @@ import httpx
 from brickroad.client import endpoints as ep
 from brickroad.client.base import ClientBase, RawCall
 from brickroad.client.models import CallResult, Charge, Datapoint, Goal, NewDatapoint, User
-from brickroad.client.transport import Call, build_request, check, connection_failed, retry_delay
+from brickroad.client.transport import Call, build_request, connection_failed, parse, retry_delay
 
 T = TypeVar("T")
 
@@ -48,7 +48,7 @@ class AsyncClient(ClientBase):
             attempt += 1
 
     async def _run(self, call: Call[T]) -> T:
-        return call.parse(check(await self._send(call), self.config))
+        return parse(call, await self._send(call), self.config)
 
     async def call(
         self,

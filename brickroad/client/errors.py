@@ -43,6 +43,14 @@ class ConnectionFailed(BeeminderError):
         self.url, self.reason = url, reason
 
 
+class UnexpectedResponse(BeeminderError):
+    """A 2xx answer that isn't the JSON the endpoint promises (wrong URL, a proxy page, …)."""
+
+    def __init__(self, url: str, detail: str) -> None:
+        super().__init__(f"unexpected answer from {url}: {detail}")
+        self.url = url
+
+
 class ApiError(BeeminderError):
     """The server answered with an error status."""
 

@@ -12,7 +12,7 @@ import httpx
 from brickroad.client import endpoints as ep
 from brickroad.client.base import ClientBase, RawCall
 from brickroad.client.models import CallResult, Charge, Datapoint, Goal, NewDatapoint, User
-from brickroad.client.transport import Call, build_request, check, connection_failed, retry_delay
+from brickroad.client.transport import Call, build_request, connection_failed, parse, retry_delay
 
 T = TypeVar("T")
 
@@ -54,7 +54,7 @@ class Client(ClientBase):
             attempt += 1
 
     def _run(self, call: Call[T]) -> T:
-        return call.parse(check(self._send(call), self.config))
+        return parse(call, self._send(call), self.config)
 
     def call(
         self,

@@ -168,6 +168,17 @@ def check(response: httpx.Response, config: Config) -> Any:
     return body
 
 
+def parse(call: Call[T], response: httpx.Response, config: Config) -> T:
+    """check() the response, then read it into the call's dataclass(es)."""
+    body = check(response, config)
+    try:
+        return call.parse(body)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        shown = " ".join(response.text.split())[:80]
+        url = str(response.request.url.copy_remove_param("auth_token"))
+        raise errors.UnexpectedResponse(url, f"{exc} (body starts {shown!r})") from exc
+
+
 def connection_failed(exc: httpx.TransportError, config: Config) -> errors.ConnectionFailed:
     reason = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):

@@ -135,3 +135,13 @@ def test_pager_survives_capped_per_and_ignored_page() -> None:
     ignored = Pager(per=2)  # server ignores page: same page again
     ignored.take(pts(1, 2))
     assert ignored.take(pts(1, 2)) == [] and ignored.done
+
+
+def test_a_page_that_is_not_the_api_is_an_unexpected_response() -> None:
+    from brickroad.client import UnexpectedResponse
+
+    transport, _seen = recorder([httpx.Response(200, text="<html><body>Welcome to nginx</body></html>")])
+    with Client("http://x.test", token="t", transport=transport) as bee, pytest.raises(UnexpectedResponse) as exc:
+        bee.goal("pushups")
+    assert "http://x.test/api/v1/users/me/goals/pushups.json" in str(exc.value) and "nginx" in str(exc.value)
+    assert "auth_token" not in str(exc.value)
