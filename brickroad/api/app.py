@@ -48,6 +48,7 @@ def v1_routes() -> list[BaseRoute]:
         api_route("/users/{username}/webhooks", webhooks.list_webhooks),
         api_route("/users/{username}/webhooks", webhooks.create_webhook, methods=["POST"]),
         api_route("/users/{username}/webhooks/{sub_id}", webhooks.delete_webhook, methods=["DELETE"]),
+        api_route("/users/{username}/webhooks/deliveries/{delivery_id}/retry", webhooks.retry_delivery, methods=["POST"]),
     ]
 
 

@@ -51,3 +51,12 @@ def delete_webhook(req: ApiRequest) -> dict[str, Any]:
         raise NotFound() from None
     webhooks.unsubscribe(req.ctx, user, sub_id)
     return {"id": sub_id, "deleted": True}
+
+
+def retry_delivery(req: ApiRequest) -> dict[str, Any]:
+    user = req.owner(req.path["username"])
+    try:
+        delivery_id = int(req.path["delivery_id"])
+    except ValueError:
+        raise NotFound() from None
+    return _delivery(webhooks.retry_delivery(req.ctx, user, delivery_id))

@@ -189,3 +189,16 @@ def datapoint_written(
                 f"\n\nStatus: {stats.get('limsum') or stats.get('safesum') or 'updated'}\n")
         outbox.enqueue_email(conn, user.email, f"{goal.slug}: datapoint added", body, now=now,
                              user_id=user.pk, goal_id=goal.id)
+
+
+def retry_delivery(ctx: Context, user: User, delivery_id: int) -> Delivery:
+    """Give a dead (or waiting) delivery of the user's a fresh set of attempts, due now."""
+    now = ctx.clock.now()
+    with ctx.db.write() as conn:
+        r = rows.by_id(conn, delivery_id)
+        if r is None or r["user_id"] != user.pk:
+            raise NotFound()
+        if r["state"] == rows.DELIVERED:
+            raise Invalid("state", "is delivered already")
+        rows.requeue(conn, delivery_id, now)
+        return _delivery(rows.by_id(conn, delivery_id))

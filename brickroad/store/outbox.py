@@ -34,6 +34,7 @@ from sqlalchemy import (
     update,
 )
 
+from brickroad.store.fastsql import Select
 from brickroad.store.tables import goals, metadata
 
 webhook_subscriptions = Table(
@@ -131,6 +132,13 @@ def finish_row(conn: Connection, row_id: int, worker: str, **values: Any) -> boo
     return conn.execute(stmt.values(**values)).rowcount == 1
 
 
+def requeue(conn: Connection, row_id: int, now: int) -> None:
+    """Back to pending with no attempts counted (an operator's retry of a dead row)."""
+    stmt = update(outbox).where(outbox.c.id == row_id).values(
+        state=PENDING, attempts=0, due_at=now, claimed_by=None, updated_at=now)
+    conn.execute(stmt)
+
+
 def by_id(conn: Connection, row_id: int) -> RowMapping | None:
     return conn.execute(select(outbox).where(outbox.c.id == row_id)).mappings().first()
 
@@ -200,9 +208,12 @@ def insert_subscription(conn: Connection, values: dict[str, Any]) -> int:
     return int(conn.execute(stmt).scalar_one())
 
 
-def subscriptions_for_user(conn: Connection, user_id: int) -> list[RowMapping]:
-    stmt = select(webhook_subscriptions).where(webhook_subscriptions.c.user_id == user_id)
-    return list(conn.execute(stmt.order_by(webhook_subscriptions.c.id)).mappings())
+_SUBSCRIPTIONS = Select(webhook_subscriptions, "user_id = ?", "ORDER BY id")
+
+
+def subscriptions_for_user(conn: Connection, user_id: int) -> list[dict[str, Any]]:
+    # Raw SQL (fastsql): every datapoint write asks.
+    return [dict(zip(_SUBSCRIPTIONS.names, r)) for r in _SUBSCRIPTIONS.rows(conn, (user_id,))]
 
 
 def delete_subscription(conn: Connection, user_id: int, sub_id: int) -> bool:

@@ -44,3 +44,17 @@ def test_other_users_webhooks_are_forbidden(http, alice, make_user):
     r = http.post(f"/api/v1/users/{bob.username}/webhooks.json",
                   data={"auth_token": alice.token, "url": "https://h.example.test/"})
     assert r.status_code == 403
+
+
+def test_a_dead_delivery_can_be_retried(http, ctx, alice, clock):
+    from brickroad.services import outbox
+    from brickroad.store import outbox as rows
+
+    with ctx.db.write() as conn:
+        pk = outbox.enqueue(conn, outbox.WEBHOOK, {}, now=clock.now(), url="https://h.example.test/", user_id=alice.user.pk)
+        conn.execute(rows.outbox.update().where(rows.outbox.c.id == pk).values(state="dead", attempts=8))
+    r = http.post(f"/api/v1/users/me/webhooks/deliveries/{pk}/retry.json", data={"auth_token": alice.token})
+    assert r.status_code == 200, r.text
+    assert (r.json()["state"], r.json()["attempts"], r.json()["next_attempt_at"]) == ("pending", 0, clock.now())
+    r = http.post("/api/v1/users/me/webhooks/deliveries/999999/retry.json", data={"auth_token": alice.token})
+    assert r.status_code == 404
