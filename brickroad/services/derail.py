@@ -13,7 +13,7 @@ from dataclasses import replace
 from sqlalchemy import Connection
 
 from brickroad.services import goals as goal_service
-from brickroad.services import webhooks
+from brickroad.services import outbox, webhooks
 from brickroad.services.goal_models import Goal
 from brickroad.services.models import User
 from brickroad.services.pledges import RESPITE_DAYS, step_up
@@ -65,6 +65,15 @@ def derail(conn: Connection, user: User, goal: Goal, now: int, cause: str, losed
         conn, user, goal, now, road=road, pledge=new_pledge, queued=True, lost=lost,
         stepdown_at=None, pending_amount=None, pending_at=None, losedate=None,
     )
+    if user.email:
+        outbox.enqueue_email(
+            conn, user.email, f"{goal.slug} derailed" + (f": ${charged:g} charged" if charged else ""),
+            f"Your goal {goal.title} ({goal.slug}) derailed"
+            + (f" and ${charged:g} was charged" if charged else "")
+            + (".\nIt has ended.\n" if lost else
+               f".\nYou get a week of flat road to get back on; the pledge is now ${new_pledge:g}.\n"),
+            now=now, user_id=user.pk, goal_id=goal.id, key=f"derailmail:{goal.id}:{losedate}",
+        )
     subs = rows.subscriptions_for_user(conn, user.pk)
     if subs:
         data = {"goal": goal.slug, "goal_id": public_id(goal.id), "losedate": losedate, "cause": cause,

@@ -16,6 +16,9 @@ from brickroad.services import days
 from brickroad.services.goal_models import Goal
 
 
+LAST_FETCH_LEAD = 900  # seconds before the derail moment: "before derailing the goal at the end of an eep day"
+
+
 def reminder_times(goal: Goal, tz: str) -> list[int]:
     """Reminder instants for the current losedate: `alertstart` after local midnight on each day
     from `leadtime` days before the derail day to the derail day itself, all before the derailment."""
@@ -53,7 +56,17 @@ def next_check_at(goal: Goal, tz: str, now: int) -> int | None:
     reminder = next_reminder(goal, tz, now)
     if reminder is not None:
         checks.append(reminder)
+    last_call = last_fetch_at(goal)
+    if last_call is not None and last_call > now:
+        checks.append(last_call)
     return min(checks) if checks else None
+
+
+def last_fetch_at(goal: Goal) -> int | None:
+    """Goals fed by a data source get one more autofetch shortly before they would derail."""
+    if not goal.datasource or goal.losedate is None or goal.losedate >= days.BDUSK:
+        return None
+    return goal.losedate - LAST_FETCH_LEAD
 
 
 def is_won(goal: Goal, now: int) -> bool:

@@ -75,6 +75,9 @@ def process_in(conn: Connection, user: User, goal: Goal, now: int, render: GoalR
         out.stepped_down = True
     if not out.derailed:
         out.reminded = _remind(conn, user, goal, now, render)
+        last_call = schedule.last_fetch_at(goal)
+        if last_call is not None and last_call <= now <= (goal.losedate or 0):
+            outbox.request_autofetch(conn, user, goal, now, key=f"autofetch:{goal.id}:eep:{goal.losedate}")
     if not (out.derailed or out.stepped_down):
         # Nothing changed the goal: refresh its derived fields and next_check_at.
         goal_service.recompute(conn, user, goal, now)

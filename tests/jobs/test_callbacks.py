@@ -68,3 +68,23 @@ def test_refresh_graph_asks_the_data_source(ctx, clock, make_user, js, receiver)
     assert goals.refresh_graph(ctx, alice.user, "ref") is True
     drain(ctx, js)
     assert [form(r.body) for r in receiver.to("/refresh")] == [{"username": alice.username, "slug": "ref"}]
+
+
+def test_last_autofetch_shortly_before_the_derailment(ctx, clock, make_user, js, receiver):
+    alice = make_user()
+    app_name = f"eep-{alice.username}"
+    register_client(ctx, alice.user, app_name, autofetch_url=receiver.url + "/eep")
+    make_goal(ctx, alice.user, "eep")
+    goals.update(ctx, alice.user, "eep", {"datasource": app_name, "alertstart": 0, "leadtime": 0})
+    g = goals.get(ctx, alice.user, "eep")
+    clock.set(g.losedate - 1000)  # after the day's reminder, before the last call
+    sweep_all(ctx, js)
+    drain(ctx, js)
+    before = len(receiver.to("/eep"))
+    assert goals.get(ctx, alice.user, "eep").next_check_at == g.losedate - 900
+    clock.set(g.losedate - 900)
+    sweep_all(ctx, js)
+    sweep_all(ctx, js)
+    drain(ctx, js)
+    assert len(receiver.to("/eep")) == before + 1
+    assert goals.get(ctx, alice.user, "eep").next_check_at == g.losedate + 1

@@ -70,3 +70,17 @@ def test_mail_waits_for_a_worker_with_smtp_and_retries_a_dead_server(ctx, clock,
     clock.set(r["due_at"])
     drain(ctx, mailer(js, smtp_sink))
     assert [m["Subject"] for m in smtp_sink.messages if m["To"] == "x@example.test"] == ["hello"]
+
+
+def test_derailment_is_mailed(ctx, clock, make_user, js, smtp_sink):
+    from brickroad.services import pledges
+
+    account = make_user()
+    user = with_email(ctx, account, f"{account.username}@example.test")
+    g = make_goal(ctx, user, "oops")
+    pledges.shortcircuit(ctx, user, "oops")
+    clock.set(g.losedate + 1)
+    sweep_all(ctx, js)
+    drain(ctx, mailer(js, smtp_sink))
+    [msg] = [m for m in smtp_sink.messages if m["To"] == user.email and "derailed" in m["Subject"]]
+    assert msg["Subject"] == "oops derailed: $5 charged" and "now $10" in text(msg)
