@@ -90,11 +90,37 @@ def logout(w: Web) -> Response:
     return w.redirect("/", "You're logged out.")
 
 
+def _account_page(w: Web, status: int = 200, **extra: object) -> Response:
+    user = w.require_user()
+    zones = COMMON_ZONES if user.timezone in COMMON_ZONES else (user.timezone, *COMMON_ZONES)
+    extra.setdefault("has_password", sessions.has_password(w.ctx, user))
+    return w.render("settings_account.html", status=status, section="account", zones=zones, **extra)
+
+
+def preferences(w: Web) -> Response:
+    """Timezone and the reminder defaults new goals start with (the API's PUT /users/{u})."""
+    from brickroad.web.goal_pages import deadline_from_clock, parse_clock
+
+    user = w.require_user()
+    f = w.form
+    try:
+        leadtime = f.get("default_leadtime", "").strip()
+        accounts.update_settings(
+            w.ctx, user, timezone=f.get("timezone") or None,
+            default_deadline=deadline_from_clock(f["default_deadline"]) if f.get("default_deadline") else None,
+            default_alertstart=parse_clock(f["default_alertstart"], "default_alertstart") if f.get("default_alertstart") else None,
+            default_leadtime=int(leadtime) if leadtime.isdigit() else None,
+        )
+    except Invalid as exc:
+        return _account_page(w, status=422, pref_errors=field_errors(exc))
+    return w.redirect("/settings", "Preferences saved.")
+
+
 def account(w: Web) -> Response:
     user = w.require_user()
     has_password = sessions.has_password(w.ctx, user)
     if w.request.method == "GET":
-        return w.render("settings_account.html", section="account", has_password=has_password)
+        return _account_page(w, has_password=has_password)
     errors: dict[str, str] = {}
     if has_password and accounts.check_password(w.ctx, user.username, w.form.get("current_password", "")) is None:
         errors["current_password"] = "isn't your current password"
@@ -110,7 +136,7 @@ def account(w: Web) -> Response:
             start_session(w, user)
             return w.redirect("/settings", "Password changed. Other devices have been logged out."
                               if has_password else "Password set. You can now log in with it.")
-    return w.render("settings_account.html", status=422, section="account", errors=errors, has_password=has_password)
+    return _account_page(w, status=422, errors=errors, has_password=has_password)
 
 
 async def auth_token_json(request: Request) -> Response:
@@ -137,6 +163,7 @@ def routes() -> list[BaseRoute]:
         Route("/login", page(login), methods=["GET", "POST"]),
         Route("/logout", page(logout), methods=["POST"]),
         Route("/settings", page(account), methods=["GET", "POST"]),
+        Route("/settings/preferences", page(preferences), methods=["POST"]),
         Route("/api/v1/auth_token", auth_token_json, methods=["GET"]),
     ]
 

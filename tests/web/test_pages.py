@@ -239,3 +239,19 @@ def test_stepdown_and_cancel_from_the_goal_page(browser: Browser, ctx) -> None: 
     assert "$30 → $10" in page and "Cancel stepdown" in page
     assert browser.post(path + "/cancel_stepdown", {}, csrf_from=path).status_code == 303
     assert "Step pledge down" in browser.get(path).text
+
+
+def test_timezone_and_reminder_defaults(browser: Browser, http: httpx.Client) -> None:
+    browser.signup()
+    r = browser.post("/settings/preferences", {"timezone": "Asia/Tokyo", "default_deadline": "02:00",
+                                               "default_alertstart": "08:15", "default_leadtime": "3"},
+                     csrf_from="/settings")
+    assert r.status_code == 303
+    token = browser.get("/api/v1/auth_token.json").json()["auth_token"]
+    me = http.get("/api/v1/users/me.json", params={"auth_token": token}).json()
+    assert (me["timezone"], me["default_deadline"], me["default_alertstart"], me["default_leadtime"]) == (
+        "Asia/Tokyo", 7200, 29700, 3)
+    page = browser.get("/settings").text
+    assert 'value="Asia/Tokyo" selected' in page and 'value="02:00"' in page
+    bad = browser.post("/settings/preferences", {"timezone": "Mars/Olympus"}, csrf_from="/settings")
+    assert bad.status_code == 422 and "timezone" in bad.text
