@@ -34,7 +34,9 @@ class Tile:
 def tile(user: User, goal: Goal) -> Tile:
     s = goal.stats or {}
     return Tile(
-        goal=goal, url=f"/{user.username}/{goal.slug}", thumb=graph_path(user.username, goal.slug, "-thumb.png"),
+        goal=goal, url=f"/{user.username}/{goal.slug}",
+        # ?v= changes with the goal, so a browser never shows a cached graph of older data.
+        thumb=graph_path(user.username, goal.slug, "-thumb.png") + f"?v={goal.updated_at}",
         colorhex=str(s.get("colorhex", "#808080")), colorkey=str(s.get("colorkey", "gray")),
         baremin=s.get("baremin"), limsum=s.get("limsum"),
     )
