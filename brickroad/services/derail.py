@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from sqlalchemy import Connection
 
+from brickroad.services import days
 from brickroad.services import goals as goal_service
 from brickroad.services import outbox, webhooks
 from brickroad.services.goal_models import Goal
@@ -29,7 +30,7 @@ def pending_losedate(goal: Goal, now: int) -> int | None:
     marked = (goal.stats or {}).get(PENDING_KEY)
     if marked is not None:
         return int(marked)
-    if goal.losedate is not None and goal.losedate < now and goal.losedate < goal_service.days.BDUSK:
+    if goal.losedate is not None and goal.losedate < now and goal.losedate < days.BDUSK:
         return goal.losedate
     return None
 

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
 from brickroad.services import derail as derailing
 from brickroad.services import goals as goal_service
-from brickroad.services import outbox, schedule, webhooks
+from brickroad.services import days, outbox, schedule, webhooks
 from brickroad.services.context import Context
 from brickroad.services.goal_models import Goal
 from brickroad.services.goals import GoalView
@@ -95,8 +96,6 @@ def _win(conn: Connection, user: User, goal: Goal, now: int) -> Goal:
 
 
 def _json(value: Any) -> str:
-    import orjson
-
     return orjson.dumps(value).decode()
 
 
@@ -127,8 +126,6 @@ def _remind(conn: Connection, user: User, goal: Goal, now: int, render: GoalRend
 
 
 def _local(ts: int | None, tz: str) -> str:
-    from brickroad.services import days
-
     if ts is None:
         return "?"
     return days.local_naive(ts, tz).strftime("%a %Y-%m-%d %H:%M")
