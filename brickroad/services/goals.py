@@ -490,6 +490,10 @@ def update(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalView:
             values["tags"] = tags_param(p["tags"])
         if "datasource" in p:
             values["datasource"] = str(p["datasource"]) or None
+        if "callback_url" in p:  # the per-goal reminder webhook (brickroad.jobs delivers it)
+            from brickroad.services.webhooks import check_url
+
+            values["callback_url"] = check_url(str(p["callback_url"]), "callback_url") if p["callback_url"] else None
         if "burner" in p:
             if p["burner"] not in ("frontburner", "backburner"):
                 raise Invalid("burner", "must be frontburner or backburner")

@@ -69,12 +69,12 @@ def _delivery(r: Any) -> Delivery:
     )
 
 
-def check_url(url: str) -> str:
+def check_url(url: str, field: str = "url") -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Invalid("url", "must be an absolute http(s) URL")
+        raise Invalid(field, "must be an absolute http(s) URL")
     if len(url) > 2000:
-        raise Invalid("url", "is too long (maximum is 2000 characters)")
+        raise Invalid(field, "is too long (maximum is 2000 characters)")
     return url
 
 

@@ -58,3 +58,13 @@ def test_a_dead_delivery_can_be_retried(http, ctx, alice, clock):
     assert (r.json()["state"], r.json()["attempts"], r.json()["next_attempt_at"]) == ("pending", 0, clock.now())
     r = http.post("/api/v1/users/me/webhooks/deliveries/999999/retry.json", data={"auth_token": alice.token})
     assert r.status_code == 404
+
+
+def test_callback_url_is_set_through_goal_update(http, alice):
+    create_goal(http, alice.token, "cbu")
+    r = http.put("/api/v1/users/me/goals/cbu.json", data={"auth_token": alice.token, "callback_url": "https://h.example.test/r"})
+    assert r.status_code == 200 and r.json()["callback_url"] == "https://h.example.test/r"
+    r = http.put("/api/v1/users/me/goals/cbu.json", data={"auth_token": alice.token, "callback_url": "javascript:x"})
+    assert r.status_code == 422 and "callback_url" in r.json()["errors"]
+    r = http.put("/api/v1/users/me/goals/cbu.json", json={"auth_token": alice.token, "callback_url": None})
+    assert r.status_code == 200
