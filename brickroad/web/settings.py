@@ -16,12 +16,13 @@ APPS = "/settings/apps"
 def apps_page(w: Web, status: int = 200, **extra: object) -> Response:
     user = w.require_user()
     usage = quotas.for_context(w.ctx).today(user)
-    base = w.ctx.settings.base_url
-    origin = f"{w.request.url.scheme}://{w.request.headers.get('host', '')}"
+    # Example authorize URLs use the address the developer is looking at, else the configured one.
+    host = w.request.headers.get("host")
+    origin = f"{w.request.url.scheme}://{host}" if host else w.ctx.settings.base_url
     return w.render(
         "settings_apps.html", status=status, section="apps", token=tokens.current_token(w.ctx, user), usage=usage,
         authorised=oauth.authorised_apps(w.ctx, user), clients=oauth.clients_of(w.ctx, user),
-        origin=origin or base, values=extra.pop("values", {}), **extra,
+        origin=origin, values=extra.pop("values", {}), **extra,
     )
 
 
