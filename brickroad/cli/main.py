@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -11,9 +11,12 @@ from brickroad.cli import client_cmds
 from brickroad.cli import graph as graph_cmd
 from brickroad.config import load_settings
 from brickroad.errors import BrickroadError
-from brickroad.services import accounts, tokens
-from brickroad.services.context import Context
-from brickroad.store.migrate import upgrade
+
+if TYPE_CHECKING:
+    from brickroad.services.context import Context
+
+# Server-side modules (SQLAlchemy, Alembic, argon2) are imported inside the
+# commands that need them: client commands then start in a fraction of the time.
 
 app = typer.Typer(help="brickroad: a Beeminder-compatible commitment service.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
@@ -32,7 +35,10 @@ graph_cmd.register(app)  # brickroad graph FILE.bb -o out.png
 client_cmds.register(app)  # login, goals, datapoints, add, import, call, … (any Beeminder-compatible server)
 
 
-def _context() -> Context:
+def _context() -> "Context":
+    from brickroad.services.context import Context
+    from brickroad.store.migrate import upgrade
+
     ctx = Context.create(load_settings())
     upgrade(ctx.db)
     return ctx
@@ -46,8 +52,7 @@ def _fail(exc: BrickroadError) -> None:
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema."""
-    ctx = Context.create(load_settings())
-    upgrade(ctx.db)
+    ctx = _context()
     typer.echo(f"database is up to date ({ctx.db.dialect})")
 
 
@@ -62,6 +67,8 @@ def serve(
     import uvicorn
 
     from brickroad.api.app import create_app
+
+    from brickroad.services import accounts, tokens
 
     ctx = _context()
     if accounts.user_count(ctx) == 0:
@@ -114,6 +121,8 @@ def user_create(
     admin: bool = typer.Option(False, "--admin", help="Make the user an administrator."),
 ) -> None:
     """Create a user; prints the auth token on the last line."""
+    from brickroad.services import accounts, tokens
+
     ctx = _context()
     try:
         user = accounts.create_user(ctx, name, timezone=timezone, password=password, email=email, is_admin=admin)
@@ -129,6 +138,8 @@ def user_token(
     rotate: bool = typer.Option(False, "--rotate", help="Issue a new token; the old one stops working."),
 ) -> None:
     """Print a user's auth token (last line), optionally rotating it."""
+    from brickroad.services import accounts, tokens
+
     ctx = _context()
     try:
         user = accounts.get_user(ctx, name)
@@ -141,6 +152,8 @@ def user_token(
 @user_app.command("api")
 def user_api(name: str, enabled: bool = typer.Argument(..., help="true to enable API calls, false to disable.")) -> None:
     """Enable or disable API calls for a user (Beebole's switch)."""
+    from brickroad.services import accounts
+
     ctx = _context()
     try:
         accounts.set_api_enabled(ctx, accounts.get_user(ctx, name), enabled)
@@ -152,7 +165,7 @@ def user_api(name: str, enabled: bool = typer.Argument(..., help="true to enable
 @quota_app.command("show")
 def quota_show(name: str) -> None:
     """Today's API usage and limits for a user."""
-    from brickroad.services import quotas
+    from brickroad.services import accounts, quotas
 
     ctx = _context()
     try:
@@ -170,7 +183,7 @@ def quota_set(
     nbytes: Optional[int] = typer.Option(None, "--bytes", help="Bytes per day (omit for the global default)."),
 ) -> None:
     """Give a user their own daily limits; omitted ones fall back to the global defaults."""
-    from brickroad.services import quotas
+    from brickroad.services import accounts, quotas
 
     ctx = _context()
     try:
