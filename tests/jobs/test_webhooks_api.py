@@ -66,5 +66,3 @@ def test_callback_url_is_set_through_goal_update(http, alice):
     assert r.status_code == 200 and r.json()["callback_url"] == "https://h.example.test/r"
     r = http.put("/api/v1/users/me/goals/cbu.json", data={"auth_token": alice.token, "callback_url": "javascript:x"})
     assert r.status_code == 422 and "callback_url" in r.json()["errors"]
-    r = http.put("/api/v1/users/me/goals/cbu.json", json={"auth_token": alice.token, "callback_url": None})
-    assert r.status_code == 200
