@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from brickroad.errors import Invalid, NotFound
-from brickroad.services import accounts, days, goal_webhooks, pledges
+from brickroad.services import accounts, days, pledges
 from brickroad.services import datapoints as point_service
 from brickroad.services import goals as goal_service
 from brickroad.services.models import User
@@ -167,6 +167,7 @@ def save_settings(w: Web) -> Response:
             "secret": f.get("secret", "false"),
             "datapublic": f.get("datapublic", "false"),
             "burner": f.get("burner", "frontburner"),
+            "callback_url": f.get("callback_url", "").strip(),  # blank removes the webhook
         }
         if not p["gunits"]:
             raise Invalid("gunits", "can't be blank")
@@ -177,7 +178,6 @@ def save_settings(w: Web) -> Response:
         if f.get("leadtime", "").strip():
             p["leadtime"] = f["leadtime"].strip()
         goal_service.update(w.ctx, user, slug, p)
-        goal_webhooks.set_callback_url(w.ctx, user, slug, f.get("callback_url", ""))
     except Invalid as exc:
         return _fail(w, username, slug, exc, "settings")
     return w.redirect(goal_path(user, slug), "Settings saved.")

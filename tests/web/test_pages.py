@@ -68,13 +68,17 @@ def test_settings_and_callback_url_saved(browser: Browser) -> None:
     path = f"/{browser.username}/study"
     r = browser.post(path + "/settings", {
         "title": "Study hard", "gunits": "hours", "deadline": "23:00", "alertstart": "09:30", "leadtime": "2",
-        "callback_url": "https://example.com/hook", "burner": "backburner", "secret": "true",
+        "callback_url": "https://hooks.example.net/study", "burner": "backburner", "secret": "true",
     }, csrf_from=path)
     assert r.status_code == 303, r.text
     page = browser.get(path).text
-    assert "Study hard" in page and "https://example.com/hook" in page and 'value="23:00"' in page
+    assert "Study hard" in page and "https://hooks.example.net/study" in page and 'value="23:00"' in page
     assert "Study hard" in browser.get("/?filter=backburner").text
     assert "Study hard" not in browser.get("/?filter=frontburner").text
+    bad = browser.post(path + "/settings", {"gunits": "hours", "callback_url": "ftp://x"}, csrf_from=path)
+    assert bad.status_code == 422 and "callback_url" in bad.text
+    browser.post(path + "/settings", {"title": "Study hard", "gunits": "hours", "callback_url": ""}, csrf_from=path)
+    assert "https://hooks.example.net/study" not in browser.get(path).text
 
 
 def test_dial_road_inside_horizon_is_refused_with_explanation(browser: Browser) -> None:
