@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from brickroad.services import days
@@ -64,9 +65,12 @@ def _singular(units: str) -> str:
     return units[:-1] if units.endswith("s") and not units.endswith("ss") else units
 
 
+_daystamp = lru_cache(maxsize=1024)(days.daystamp_of)  # pure; a busy second asks many times
+
+
 def todayta(view: GoalView, user: User, now: int) -> bool:
     """Whether a recent point is on today: the one field of a goal's JSON that depends on the clock."""
-    today = days.daystamp_of(now, user.timezone, view.goal.deadline)
+    today = _daystamp(now, user.timezone, view.goal.deadline)
     return any(p.daystamp == today for p in view.recent)
 
 

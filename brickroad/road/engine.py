@@ -37,6 +37,8 @@ def _columns(data: Sequence[Any] | DataColumns, gp: GoalParams) -> tuple[np.ndar
         ts = np.array(data.t, dtype=float)
         vs = np.array(data.v, dtype=float)
         cs = list(data.comments)
+        if data.tare is not None and len(ts) == len(vs) == len(cs) and _numbers_fine(ts, vs):
+            return ts, vs, cs, "TARE" if data.tare else ""  # all that tare_mask looks for
         if len(ts) == len(vs) == len(cs) and (text := _all_fine(ts, vs, cs)) is not None:
             return ts, vs, cs, text
         data = [Datapoint(*p) for p in zip(ts.tolist(), vs.tolist(), cs)]
@@ -64,9 +66,13 @@ def _columns(data: Sequence[Any] | DataColumns, gp: GoalParams) -> tuple[np.ndar
 _NUM_TYPES = {int, float, np.float64, np.int64}
 
 
+def _numbers_fine(ts: np.ndarray, vs: np.ndarray) -> bool:
+    return bool((np.isfinite(ts) & (ts > 0) & np.isfinite(vs)).all())
+
+
 def _all_fine(ts: np.ndarray, vs: np.ndarray, cs: list[str]) -> str | None:
     """The comments joined by NULs when every point is sane, else None."""
-    if not (np.isfinite(ts) & (ts > 0) & np.isfinite(vs)).all():
+    if not _numbers_fine(ts, vs):
         return None
     try:
         # Raises on anything but strings: several times faster than checking each type,

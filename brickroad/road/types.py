@@ -28,12 +28,15 @@ class DataColumns:
     """Datapoints as parallel columns: the fast path for big goals.
 
     ``t`` and ``v`` are float arrays (numpy or anything array-like), in any
-    order; ``comments`` a list of strings of the same length.
+    order; ``comments`` a list of strings of the same length. ``tare``, when
+    not None, is the caller vouching that every comment is a str and saying
+    whether any contains "TARE": the engine then doesn't scan the comments.
     """
 
     t: Any
     v: Any
     comments: list[str]
+    tare: bool | None = None
 
     def __len__(self) -> int:
         return len(self.comments)

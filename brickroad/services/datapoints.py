@@ -178,6 +178,9 @@ def _upsert(conn: Connection, user: User, goal: Goal, inp: PointInput, origin: s
             return point
     xids.ensure_point_xid_free(conn, goal.id, inp.xid)
     values = _new_row(goal, user, inp, origin, now)
+    if inp.requestid is None:
+        # Nothing to race for: a failure here fails the whole call, no savepoint needed.
+        return Datapoint(id=point_rows.insert_point(conn, values), status="created", **values)
     try:
         # A savepoint, so a lost race on (goal_id, requestid) doesn't poison the transaction.
         with conn.begin_nested():

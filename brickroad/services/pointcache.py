@@ -61,6 +61,7 @@ class GoalPoints:
     comments: list[str]
     t: np.ndarray  # float64 day starts, the engine's time column
     v: np.ndarray  # float64 values
+    tare: bool  # some comment contains "TARE" (so the engine needn't scan 10k comments to know)
 
     def __len__(self) -> int:
         return len(self.daystamps)
@@ -69,22 +70,23 @@ class GoalPoints:
     def from_rows(cls, rows: Sequence[Sequence[Any]]) -> "GoalPoints":
         """From (id, timestamp, daystamp, value, comment) rows already in order."""
         if not rows:
-            return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), [], [], [], np.zeros(0), np.zeros(0))
+            return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), [], [], [], np.zeros(0), np.zeros(0), False)
         ids, ts, stamps, values, comments = zip(*rows)
-        stamps_l, values_l = list(stamps), [float(v) for v in values]
+        stamps_l, values_l, comments_l = list(stamps), [float(v) for v in values], [str(c) for c in comments]
         return cls(
-            np.array(ts, dtype=np.int64), np.array(ids, dtype=np.int64), stamps_l, values_l, list(comments),
-            day_starts(stamps_l), np.array(values_l, dtype=float),
+            np.array(ts, dtype=np.int64), np.array(ids, dtype=np.int64), stamps_l, values_l, comments_l,
+            day_starts(stamps_l), np.array(values_l, dtype=float), "TARE" in "\x00".join(comments_l),
         )
 
     def columns(self) -> DataColumns:
-        return DataColumns(self.t, self.v, self.comments)
+        return DataColumns(self.t, self.v, self.comments, tare=self.tare)
 
     def with_added(self, rows: Sequence[Sequence[Any]]) -> "GoalPoints":
         """A copy with new (id, timestamp, daystamp, value, comment) rows put in their places."""
         if not rows:
             return self
         new = sorted(rows, key=lambda r: (r[1], r[0]))
+        tare = self.tare or any("TARE" in str(r[4]) for r in new)
         n = len(self.ts)
         if n == 0 or (new[0][1], new[0][0]) > (int(self.ts[-1]), int(self.ids[-1])):
             # All after the last point (the usual create): append, one concatenate per column.
@@ -93,8 +95,9 @@ class GoalPoints:
             return GoalPoints(
                 np.concatenate((self.ts, np.array(ts_l, dtype=np.int64))),
                 np.concatenate((self.ids, np.array(ids_l, dtype=np.int64))),
-                self.daystamps + stamps, self.values + values, self.comments + comments,
+                self.daystamps + stamps, self.values + values, self.comments + [str(c) for c in comments],
                 np.concatenate((self.t, day_starts(stamps))), np.concatenate((self.v, np.array(values, dtype=float))),
+                tare,
             )
         ids, ts, stamps_all = self.ids, self.ts, list(self.daystamps)
         values_all, comments_all, t, v = list(self.values), list(self.comments), self.t, self.v
@@ -106,10 +109,10 @@ class GoalPoints:
             ids = np.insert(ids, at, pid)
             stamps_all.insert(at, stamp)
             values_all.insert(at, float(value))
-            comments_all.insert(at, comment)
+            comments_all.insert(at, str(comment))
             t = np.insert(t, at, day_starts([stamp])[0])
             v = np.insert(v, at, float(value))
-        return GoalPoints(ts, ids, stamps_all, values_all, comments_all, t, v)
+        return GoalPoints(ts, ids, stamps_all, values_all, comments_all, t, v, tare)
 
 
 def _select_sql(dialect: str) -> str:

@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -58,6 +59,7 @@ class QuotaExceeded(BrickroadError):
         self.headers = {**usage.headers(), "Retry-After": str(max(1, usage.reset_at - now))}
 
 
+@lru_cache(maxsize=1024)  # pure: every counted call asks, mostly with the same second
 def local_day(timezone: str, now: int) -> tuple[str, int]:
     """The user's calendar day and the instant of their next local midnight."""
     tz = ZoneInfo(timezone)
@@ -84,15 +86,22 @@ class DatabaseCounters:
         self._lock = threading.Lock()
         self._base: dict[tuple[int, str], list[int]] = {}
         self._pending: dict[tuple[int, str], list[int]] = {}
+        # Counts a flush has taken out of _pending but whose new totals haven't landed in _base
+        # yet: still counted meanwhile, or calls made during a flush would be admitted past the limit.
+        self._inflight: dict[tuple[int, str], list[int]] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def _current(self, key: tuple[int, str]) -> tuple[list[int], list[int]]:
+        """(stored totals plus counts being flushed, pending counts) for a user-day."""
         base = self._base.get(key)
         if base is None:
             with self.ctx.db.read() as conn:
                 base = list(usage_rows.get_usage(conn, *key))
             self._base[key] = base
+        inflight = self._inflight.get(key)
+        if inflight is not None:
+            base = [base[0] + inflight[0], base[1] + inflight[1]]
         return base, self._pending.setdefault(key, [0, 0])
 
     def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int]) -> tuple[bool, int, int]:
@@ -120,7 +129,8 @@ class DatabaseCounters:
     def flush(self) -> None:
         with self._lock:
             pending, self._pending = self._pending, {}
-        pending = {k: v for k, v in pending.items() if v != [0, 0]}
+            pending = {k: v for k, v in pending.items() if v != [0, 0]}
+            self._inflight = pending
         if not pending:
             return
         try:
@@ -134,11 +144,13 @@ class DatabaseCounters:
                     slot = self._pending.setdefault(key, [0, 0])
                     slot[0] += req
                     slot[1] += nbytes
+                self._inflight = {}
             raise
         with self._lock:
             # Totals now include other processes' flushed counts too.
             for key, totals in fresh.items():
                 self._base[key] = list(totals)
+            self._inflight = {}
             for key in [k for k in self._base if k not in fresh and k not in self._pending]:
                 del self._base[key]  # forget idle user-days so memory stays bounded
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
-from brickroad.store.fastsql import Select
+from brickroad.store.fastsql import Select, insert_returning_id
 from brickroad.store.tables import datapoints
 
 _NEWEST = Select(datapoints, "goal_id = ?", "ORDER BY timestamp DESC, id DESC LIMIT ?")
@@ -17,7 +17,7 @@ SORTABLE = ("id", "timestamp", "daystamp", "value", "comment", "updated_at", "re
 
 
 def insert_point(conn: Connection, values: dict[str, Any]) -> int:
-    return int(conn.execute(insert(datapoints).values(**values).returning(datapoints.c.id)).scalar_one())
+    return insert_returning_id(conn, datapoints, values)  # raw SQL: every datapoint create
 
 
 def insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, insert, select
 
-from brickroad.store.fastsql import Select, scalar
+from brickroad.store.fastsql import Select, scalar, update_by_id
 from brickroad.store.tables import goals
 
 _BY_SLUG = Select(goals, "user_id = ? AND slug = ? AND deleted_at IS NULL")
@@ -64,4 +64,4 @@ def points_rev(conn: Connection, goal_id: int) -> int | None:
 
 
 def update_goal(conn: Connection, goal_id: int, **values: Any) -> None:
-    conn.execute(update(goals).where(goals.c.id == goal_id).values(**values))
+    update_by_id(conn, goals, goal_id, values)  # plain values only (every recompute stores its results)

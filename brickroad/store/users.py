@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, func, insert, select
 
-from brickroad.store.fastsql import Select
+from brickroad.store.fastsql import Select, update_by_id
 from brickroad.store.tables import access_tokens, users
 
 _BY_TOKEN_HASH = Select(users, "token_hash = ?")
@@ -37,7 +37,7 @@ def count(conn: Connection) -> int:
 
 
 def update_user(conn: Connection, user_id: int, **values: Any) -> None:
-    conn.execute(update(users).where(users.c.id == user_id).values(**values))
+    update_by_id(conn, users, user_id, values)  # plain values only (every datapoint write touches the user)
 
 
 def by_access_token_hash(conn: Connection, token_hash: str) -> RowMapping | None:

@@ -45,6 +45,7 @@ def _assert_same(a: pointcache.GoalPoints, b: pointcache.GoalPoints) -> None:
     assert a.ts.tolist() == b.ts.tolist()
     assert a.daystamps == b.daystamps and a.values == b.values and a.comments == b.comments
     assert a.t.tolist() == b.t.tolist() and a.v.tolist() == b.v.tolist()
+    assert a.tare == b.tare
 
 
 def _check(ctx: Context, user: User, slug: str, cache: pointcache.PointCache) -> dict[str, Any]:
@@ -151,6 +152,7 @@ def test_with_added_orders_like_the_database() -> None:
     added = base.with_added(rows[1::2][::-1])
     _assert_same(added, pointcache.GoalPoints.from_rows(rows))
     assert base.with_added([]) is base
+    assert not added.tare and added.with_added([(99, 5000, "20260102", 1.0, "reset #TARE")]).tare
     assert len(base) == 15  # the original is untouched
 
 

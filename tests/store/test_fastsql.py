@@ -56,3 +56,18 @@ def test_nested_reads_share_one_transaction(ctx: Context) -> None:
             assert w is not outer
             with ctx.db.read() as r:
                 assert r is w
+
+
+def test_raw_insert_and_update_store_what_core_would(ctx: Context) -> None:
+    import pytest
+
+    from brickroad.store import fastsql
+
+    user = accounts.create_user(ctx, "fastsql_writer")
+    with ctx.db.write() as conn:
+        user_rows.update_user(conn, user.pk, api_enabled=False, email=None, default_leadtime=3, updated_at=12345)
+        row = conn.execute(select(users).where(users.c.id == user.pk)).mappings().first()
+        assert (row["api_enabled"], row["email"], row["default_leadtime"], row["updated_at"]) == (False, None, 3, 12345)
+        with pytest.raises(KeyError):
+            fastsql.update_by_id(conn, users, user.pk, {"no_such_column": 1})
+        assert fastsql.update_by_id(conn, users, 10**9, {"updated_at": 1}) == 0

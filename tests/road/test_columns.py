@@ -1,0 +1,43 @@
+"""DataColumns input: the same results as point lists, with or without the caller's hints."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from brickroad.road import RoadError, compute
+from brickroad.road.types import DataColumns
+
+from .helpers import day, goal, pts
+
+
+def _summary(res):  # type: ignore[no-untyped-def]
+    return (res.safebuf, res.tluz, res.vcur, res.delta, res.numpts, res.tare_times,
+            [tuple(p) for p in res.rawpoints], [tuple(p) for p in res.points])
+
+
+@pytest.mark.parametrize("comments", [["", "a", "", "b"], ["", "#TARE", "", "x"]])
+def test_columns_and_hints_match_point_lists(comments: list[str]) -> None:
+    data = pts((0, 5, comments[0]), (1, 9, comments[1]), (1, 3, comments[2]), (3, 4, comments[3]))
+    gp = goal(aggday="last", odom=False)
+    expected = _summary(compute(gp, data))
+    t = np.array([p.t for p in data])
+    v = np.array([p.value for p in data])
+    tare = any("TARE" in c for c in comments)
+    for hint in (None, tare):
+        cols = DataColumns(t, v, list(comments), tare=hint)
+        assert _summary(compute(gp, cols)) == expected
+    assert t.tolist() == [p.t for p in data]  # the caller's arrays are left alone
+
+
+def test_unsorted_columns_are_sorted_like_point_lists() -> None:
+    data = pts((3, 4, "c"), (0, 5, "a"), (1, 9, "b"), (1, 2, "b2"))
+    gp = goal(aggday="sum", kyoom=True)
+    cols = DataColumns(np.array([p.t for p in data]), np.array([p.value for p in data]), [p.comment for p in data])
+    assert _summary(compute(gp, cols)) == _summary(compute(gp, data))
+
+
+def test_non_string_comments_are_refused_without_a_hint() -> None:
+    cols = DataColumns(np.array([day(0), day(1)]), np.array([1.0, 2.0]), ["ok", 7])  # type: ignore[list-item]
+    with pytest.raises(RoadError):
+        compute(goal(), cols)
