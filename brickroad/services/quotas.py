@@ -89,6 +89,7 @@ class DatabaseCounters:
         # Counts a flush has taken out of _pending but whose new totals haven't landed in _base
         # yet: still counted meanwhile, or calls made during a flush would be admitted past the limit.
         self._inflight: dict[tuple[int, str], list[int]] = {}
+        self._flushing = threading.Lock()  # one flush at a time: each owns _inflight while it runs
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -127,6 +128,10 @@ class DatabaseCounters:
             return base[0] + pend[0], base[1] + pend[1]
 
     def flush(self) -> None:
+        with self._flushing:
+            self._flush()
+
+    def _flush(self) -> None:
         with self._lock:
             pending, self._pending = self._pending, {}
             pending = {k: v for k, v in pending.items() if v != [0, 0]}
