@@ -141,6 +141,9 @@ def _v1_paths() -> dict[str, Any]:
             "get": _op("Event subscriptions and recent deliveries", _json(JSON_OBJ), user, tag="webhooks"),
             "post": _op("Subscribe a URL to events", _json(JSON_OBJ), user, _body({"url": _S, "events": {"type": "array", "items": _S}}, ["url"]), tag="webhooks"),
         },
+        "/api/v1/users/{username}/webhooks/deliveries/{delivery_id}/retry.json": {
+            "post": _op("Retry a dead or failed delivery now", _json(JSON_OBJ), user + [
+                {"name": "delivery_id", "in": "path", "required": True, "schema": _S}], tag="webhooks")},
         "/api/v1/users/{username}/webhooks/{sub_id}.json": {
             "delete": _op("Remove a subscription", _json(JSON_OBJ), user + [
                 {"name": "sub_id", "in": "path", "required": True, "schema": _S}], tag="webhooks")},
