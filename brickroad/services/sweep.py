@@ -61,7 +61,8 @@ def process_goal(ctx: Context, goal_id: int, render: GoalRenderer | None = None)
 def process_in(conn: Connection, user: User, goal: Goal, now: int, render: GoalRenderer | None) -> Outcome:
     out = Outcome()
     pending = derailing.pending_losedate(goal, now)
-    if schedule.is_won(goal, now) and pending is None:
+    # Whichever came first: reaching the goal date on the road, or a missed deadline before it.
+    if schedule.is_won(goal, now) and (pending is None or (goal.goaldate or 0) < pending):
         goal = _win(conn, user, goal, now)
         out.won = True
         return out

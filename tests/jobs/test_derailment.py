@@ -176,3 +176,16 @@ def test_derailing_in_the_last_week_ends_the_goal_lost(ctx, clock, make_user, js
     clock.advance(10 * DAY)
     sweep_all(ctx, js)
     assert len(charges.ledger(ctx, alice.user)) == 1 and not reload(ctx, alice.user, "end").won
+
+
+def test_a_late_sweep_still_sees_the_win_that_came_before_the_deadline(ctx, clock, make_user, js):
+    alice = make_user()
+    make_goal(ctx, alice.user, "latewin", rate=1, goaldate=clock.now() + 10 * DAY, goalval=None)
+    pledges.shortcircuit(ctx, alice.user, "latewin")
+    add(ctx, alice.user, "latewin", 14)  # safe past the goal date
+    g = reload(ctx, alice.user, "latewin")
+    assert g.goaldate < g.losedate
+    clock.set(g.losedate + 5 * DAY)  # the sweeper was down through both moments
+    sweep_all(ctx, js)
+    after = reload(ctx, alice.user, "latewin")
+    assert after.won and derailments(ctx, g) == [] and charges.ledger(ctx, alice.user) == []
