@@ -60,7 +60,8 @@ def api_endpoint(
 
     async def endpoint(request: Request) -> Response:
         ctx: Context = request.app.state.ctx
-        inline = request.method == "GET" and ctx.db.dialect == "sqlite" and not getattr(handler, "writes", False)
+        reads_only = request.method == "GET" and not getattr(handler, "writes", False)
+        inline = reads_only and ctx.db.dialect == "sqlite"
         meter = quotas.for_context(ctx) if authenticated and ctx.settings.quotas_enabled else None
         usage: quotas.Usage | None = None
         user: User | None = None
@@ -73,10 +74,11 @@ def api_endpoint(
                     usage = meter.admit(user, request_bytes)
             return handler(req)
 
-        def run_inline(req: ApiRequest, request_bytes: int) -> Any:
-            # One snapshot (and one transaction) for the token and the handler. Only here, one
-            # request at a time on the event loop: a pool of worker threads each holding a read
-            # while a nested write waits for a second connection could drain the pool.
+        def call_in_one_read(req: ApiRequest, request_bytes: int) -> Any:
+            # One snapshot, one transaction and one pooled connection for the token and the
+            # handler. Read-only handlers only: a worker thread holding this read while a
+            # nested write waits for a second connection would pin two (GETs that write are
+            # marked @writes).
             with ctx.db.read():
                 return call(req, request_bytes)
 
@@ -87,9 +89,9 @@ def api_endpoint(
             if inline:
                 # A WAL read never waits for a writer and takes well under a
                 # millisecond: running it here beats the hop to a worker thread.
-                result = run_inline(req, request_bytes)
+                result = call_in_one_read(req, request_bytes)
             else:
-                result = await run_in_threadpool(call, req, request_bytes)
+                result = await run_in_threadpool(call_in_one_read if reads_only else call, req, request_bytes)
             response = result if isinstance(result, Response) else JSON(result)
         except BrickroadError as exc:
             response = render_error(exc)
