@@ -78,8 +78,8 @@ def api_endpoint(
             # One snapshot, one transaction and one pooled connection for the token and the
             # handler. Read-only handlers only: a worker thread holding this read while a
             # nested write waits for a second connection would pin two (GETs that write are
-            # marked @writes).
-            with ctx.db.read():
+            # marked @writes). On the event loop the connection stays checked out between calls.
+            with ctx.db.read(sticky=inline):
                 return call(req, request_bytes)
 
         try:

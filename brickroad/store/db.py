@@ -52,6 +52,7 @@ class Database:
         self.url = url
         self._active: ContextVar[Connection | None] = ContextVar(f"brickroad-tx-{id(self)}", default=None)
         self._reading: ContextVar[Connection | None] = ContextVar(f"brickroad-rx-{id(self)}", default=None)
+        self._sticky = threading.local()
         if url.startswith("sqlite"):
             self.dialect = "sqlite"
             self.engine = create_engine(
@@ -78,10 +79,24 @@ class Database:
             raise ValueError(f"unsupported database URL: {url.split(':', 1)[0]}")
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def read(self, sticky: bool = False) -> Iterator[Connection]:
+        """A read transaction. `sticky`: on a connection this thread keeps checked out between
+        calls (the event loop's inline SQLite GETs: saves the pool round trip; one per thread,
+        so never from a pool of worker threads)."""
         outer = self._active.get() or self._reading.get()
         if outer is not None:
             yield outer
+            return
+        if sticky:
+            conn = getattr(self._sticky, "conn", None)
+            if conn is None or conn.closed or conn.invalidated:
+                conn = self._sticky.conn = self.engine.connect()
+            with conn.begin():
+                token = self._reading.set(conn)
+                try:
+                    yield conn
+                finally:
+                    self._reading.reset(token)
             return
         with self.engine.connect() as conn, conn.begin():
             token = self._reading.set(conn)
@@ -119,6 +134,10 @@ class Database:
             return False
 
     def dispose(self) -> None:
+        conn = getattr(self._sticky, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._sticky.conn = None
         self.engine.dispose()
 
 

@@ -71,3 +71,24 @@ def test_raw_insert_and_update_store_what_core_would(ctx: Context) -> None:
         with pytest.raises(KeyError):
             fastsql.update_by_id(conn, users, user.pk, {"no_such_column": 1})
         assert fastsql.update_by_id(conn, users, 10**9, {"updated_at": 1}) == 0
+
+
+def test_sticky_reads_reuse_a_connection_and_still_see_new_commits(ctx: Context) -> None:
+    from brickroad.store.db import Database
+
+    db = Database(ctx.db.url)
+    try:
+        with db.read(sticky=True) as first:
+            pass
+        with db.write() as conn:
+            pk = user_rows.insert_user(conn, username="sticky_reader", timezone="UTC", created_at=0, updated_at=0)
+        with db.read(sticky=True) as second:
+            assert second is first  # no pool round trip
+            assert user_rows.by_id(second, pk) is not None  # a new snapshot each time
+        with db.write() as conn:
+            user_rows.update_user(conn, pk, updated_at=7)
+        with db.read(sticky=True) as third:
+            assert third is first and user_rows.by_id(third, pk)["updated_at"] == 7
+    finally:
+        db.dispose()
+    assert first.closed
