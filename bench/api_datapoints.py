@@ -15,6 +15,32 @@ more than a day's allowance) and with quotas on (limits raised out of reach, so
 the accounting runs but never refuses). Prints figures only; targets are
 >= 0.4 of bare for GET and >= 0.25 for create, on SQLite.
 PostgreSQL uses a scratch database at BRICKROAD_TEST_PG_URL's server (skipped if unreachable).
+
+Figures (2026-11-23, the 2-core dev VM, 10k points, 16 connections, 3 s each;
+two alternating runs of the code before the fast-path work (1cb2200) and after
+(83bbda5), same bench file; bare Starlette did 13.6k-18.6k req/s in those runs.
+The VM is shared: under load the ratios move by a factor of 2 either way, so
+compare runs made side by side):
+
+                         before                      after
+                         GET req/s  POST req/s       GET req/s   POST req/s
+  SQLite      quotas off   732-902  17-18            2786-2890   179-192
+              quotas on    601-815  19               2357-2545   177-185
+  PostgreSQL  quotas off   215-238  16-17             531-539    114-120
+              quotas on    205-209  16-17             583-585    121-128
+  ratio to bare, SQLite    GET 0.05, create 0.001    GET 0.18-0.20, create 0.012-0.013
+  ratio to bare, PG        GET 0.01-0.02, 0.001      GET 0.035, create 0.008
+
+Targets (GET >= 0.40, create >= 0.25 on SQLite) are not met. Where the time goes now:
+- create: the road engine on all 10k points (~1 ms: aggregation, summaries),
+  the write transaction and the HTTP/threadpool path (~1-2 ms); the 10-25 ms
+  refetch of all points is gone (services/pointcache.py). 0.25 of bare means
+  ~0.3 ms per create: only an engine that recomputes just the changed day
+  (aggregates cached per day) gets near it.
+- GET: about two thirds is uvicorn/Starlette/response writing for a 5 KB body
+  (bare answers ~200 bytes; the load generator shares the two cores and reads
+  25x more per response); brickroad's own part is ~100 us (one read
+  transaction, three raw SELECTs, memoised view and JSON).
 """
 
 from __future__ import annotations
@@ -149,8 +175,8 @@ def main() -> None:
     print(f"\n{'backend':<11}{'quotas':<7}{'GET req/s':>10}{'ratio':>7}{'POST req/s':>11}{'ratio':>7}   errors"
           f"   (bare {bare:.0f} req/s; targets GET >= 0.40, create >= 0.25)")
     for f in figures:
-        print(f"{f.backend:<11}{f.quotas:<7}{f.get.rps:10.0f}{f.get.rps / bare:7.2f}{f.post.rps:11.0f}"
-              f"{f.post.rps / bare:7.2f}   {f.get.errors}/{f.post.errors}")
+        print(f"{f.backend:<11}{f.quotas:<7}{f.get.rps:10.0f}{f.get.rps / bare:7.3f}{f.post.rps:11.0f}"
+              f"{f.post.rps / bare:7.3f}   {f.get.errors}/{f.post.errors}")
 
 
 if __name__ == "__main__":
