@@ -99,20 +99,22 @@ class GoalPoints:
                 np.concatenate((self.t, day_starts(stamps))), np.concatenate((self.v, np.array(values, dtype=float))),
                 tare,
             )
-        ids, ts, stamps_all = self.ids, self.ts, list(self.daystamps)
-        values_all, comments_all, t, v = list(self.values), list(self.comments), self.t, self.v
-        for pid, timestamp, stamp, value, comment in new:
-            lo = int(np.searchsorted(ts, timestamp, side="left"))
-            hi = int(np.searchsorted(ts, timestamp, side="right"))
-            at = lo + int(np.searchsorted(ids[lo:hi], pid))
-            ts = np.insert(ts, at, timestamp)
-            ids = np.insert(ids, at, pid)
-            stamps_all.insert(at, stamp)
-            values_all.insert(at, float(value))
-            comments_all.insert(at, str(comment))
-            t = np.insert(t, at, day_starts([stamp])[0])
-            v = np.insert(v, at, float(value))
-        return GoalPoints(ts, ids, stamps_all, values_all, comments_all, t, v, tare)
+        # Backdated points: merge with one stable sort by (timestamp, id) rather than an insert
+        # per point, which would be quadratic for a big create_all into a big goal.
+        ids_l, ts_l, stamps, values, comments = (list(c) for c in zip(*new))
+        values = [float(x) for x in values]
+        ts = np.concatenate((self.ts, np.array(ts_l, dtype=np.int64)))
+        ids = np.concatenate((self.ids, np.array(ids_l, dtype=np.int64)))
+        order = np.lexsort((ids, ts))
+        pick = order.tolist()
+        all_stamps, all_values = self.daystamps + stamps, self.values + values
+        all_comments = self.comments + [str(c) for c in comments]
+        stamps_all = [all_stamps[i] for i in pick]
+        values_all = [all_values[i] for i in pick]
+        comments_all = [all_comments[i] for i in pick]
+        t = np.concatenate((self.t, day_starts(stamps)))[order]
+        v = np.concatenate((self.v, np.array(values, dtype=float)))[order]
+        return GoalPoints(ts[order], ids[order], stamps_all, values_all, comments_all, t, v, tare)
 
 
 def _select_sql(dialect: str) -> str:
