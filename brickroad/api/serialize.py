@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from typing import Any
 
@@ -80,6 +81,9 @@ def goal_json(
     g: Goal = view.goal
     s = g.stats or {}
     user_slug = f"{base_url}/graphs/{user.username}+{g.slug}"
+    # The picture changes whenever the goal row does (every recompute bumps updated_at), so a
+    # version from (id, updated_at) in the URL keeps caches from showing a stale graph.
+    v = "?v=" + hashlib.blake2b(f"{g.id}-{g.updated_at}".encode(), digest_size=5).hexdigest()
     recent = [datapoint_json(p, user) for p in view.recent]
     archived = g.archived_at is not None
     out: dict[str, Any] = {
@@ -89,9 +93,9 @@ def goal_json(
         "goalval": g.goalval,
         "rate": g.rate,
         "goaldate": g.goaldate,
-        "svg_url": f"{user_slug}.svg",
-        "graph_url": f"{user_slug}.png",
-        "thumb_url": f"{user_slug}-thumb.png",
+        "svg_url": f"{user_slug}.svg{v}",
+        "graph_url": f"{user_slug}.png{v}",
+        "thumb_url": f"{user_slug}-thumb.png{v}",
         "goal_type": g.goal_type,
         "autodata": g.datasource,
         "healthkitmetric": "",

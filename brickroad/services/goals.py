@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from brickroad.errors import Invalid, NotFound, Refused
 from brickroad.road import RoadError
-from brickroad.services import days, pointcache, roadcalc, xids, schedule
+from brickroad.services import days, outbox, pointcache, roadcalc, schedule, xids
 from brickroad.services.context import Context
 from brickroad.services.goal_models import Datapoint, Goal
 from brickroad.services.memo import Memo
@@ -397,13 +397,15 @@ def recompute(
     stats = dict(goal.stats or {})
     previous = (goal.stats or {}).get("lasttouch")
     stats["lasttouch"] = days.iso_utc(now) if touched else previous
-    goal = replace(goal, stats=stats, updated_at=now)
+    # The graph changes with the data: mark it queued and ask for a render in this transaction.
+    goal = replace(goal, stats=stats, updated_at=now, queued=True)
     row = goal.to_row()
     rev = pointcache.new_rev()
     goal_rows.update_goal(
         conn, goal.id, losedate=row["losedate"], safebuf=row["safebuf"], stats=row["stats"],
-        next_check_at=row["next_check_at"], updated_at=now, points_rev=rev,
+        next_check_at=row["next_check_at"], updated_at=now, points_rev=rev, queued=True,
     )
+    outbox.enqueue_graph(conn, goal.id, user.pk, now)
     pointcache.CACHE.put(goal.id, rev, gp)
     return goal
 
@@ -683,9 +685,8 @@ def refresh_graph(ctx: Context, user: User, slug: str) -> bool:
     with ctx.db.write() as conn:
         goal = load(conn, user, slug, for_update=True)
         goal_rows.update_goal(conn, goal.id, queued=True, updated_at=now)
-        from brickroad.services.outbox import request_autofetch  # the refresh button asks the data source
-
-        request_autofetch(conn, user, goal, now)
+        outbox.enqueue_graph(conn, goal.id, user.pk, now)
+        outbox.request_autofetch(conn, user, goal, now)  # the refresh button asks the data source too
     return True
 
 

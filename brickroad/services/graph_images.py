@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from brickroad.errors import NotFound
 from brickroad.graph import Graph, render_bb
@@ -146,6 +146,11 @@ def render_queued_goal(ctx: Context, goal_id: int) -> bool:
         bb = goal_bb(conn, user, goal, now)
     store_all(ctx, user, goal, render_bb(bb), now)
     if goal.queued:
+        # Only if nothing changed while we drew: a newer change has its own render queued.
         with ctx.db.write() as conn:
-            goal_rows.update_goal(conn, goal_id, queued=False)
+            conn.execute(
+                update(tables.goals)
+                .where(tables.goals.c.id == goal_id, tables.goals.c.updated_at == goal.updated_at)
+                .values(queued=False)
+            )
     return True

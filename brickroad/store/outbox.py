@@ -146,7 +146,8 @@ def by_id(conn: Connection, row_id: int) -> RowMapping | None:
 def for_user(
     conn: Connection, user_id: int, state: str | None = None, limit: int = 100, subscription_id: int | None = None
 ) -> list[RowMapping]:
-    stmt = select(outbox).where(outbox.c.user_id == user_id)
+    # Graph renders are internal housekeeping, not deliveries a user follows.
+    stmt = select(outbox).where(outbox.c.user_id == user_id, outbox.c.kind != "graph")
     if state:
         stmt = stmt.where(outbox.c.state == state)
     if subscription_id is not None:

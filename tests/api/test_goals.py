@@ -43,7 +43,8 @@ def test_create_hustler_returns_every_field_in_order(http, alice, clock):
     assert g["fullroad"] == [[NY_NOON_1123, 0, 0], [NY_NOON_1123 + 100 * DAY, 100, 1]]
     assert g["mathishard"] == [NY_NOON_1123 + 100 * DAY, 100, 1]
     base = f"http://127.0.0.1:8080/graphs/{alice.username}+pushups"
-    assert (g["graph_url"], g["thumb_url"], g["svg_url"]) == (f"{base}.png", f"{base}-thumb.png", f"{base}.svg")
+    for key, suffix in (("graph_url", ".png"), ("thumb_url", "-thumb.png"), ("svg_url", ".svg")):
+        assert g[key].startswith(f"{base}{suffix}?v="), key  # versioned, so caches never go stale
     assert g["limsum"] == "+1 in 1 day"
     assert g["gunits_singular"] == "rep" and g["yaxis"] == "cumulative total reps"
 

@@ -55,3 +55,27 @@ def test_queued_render_clears_the_flag(http, alice, clock, ctx) -> None:
     assert graph_images.render_queued_goal(ctx, goal_id)
     assert get_goal(http, alice.token, "reading")["queued"] is False
     assert list((ctx.settings.data_dir / "graphs").glob(f"{goal_id}-*-thumb.png"))
+
+
+def test_a_datapoint_queues_a_render_that_clears_queued(http, alice, clock, ctx) -> None:
+    from brickroad.jobs import outbox as delivery
+    from brickroad.jobs.config import JobSettings
+    from brickroad.jobs.worker import install_handlers
+
+    before = create_goal(http, alice.token, "drawn")
+    clock.advance(60)
+    add_point(http, alice.token, "drawn", value=2)
+    queued = get_goal(http, alice.token, "drawn")
+    assert queued["queued"] is True
+    assert queued["graph_url"] != before["graph_url"]  # a new version: no cache shows the old picture
+    install_handlers()
+    js = JobSettings()
+    for _ in range(5):  # the graph row is due now; other tests' rows may share the queue
+        delivery.deliver_batch(ctx, js)
+        if get_goal(http, alice.token, "drawn")["queued"] is False:
+            break
+    drawn = get_goal(http, alice.token, "drawn")
+    assert drawn["queued"] is False
+    assert drawn["graph_url"] == queued["graph_url"]  # rendering doesn't change the picture's version
+    r = http.get(drawn["graph_url"].split("127.0.0.1:8080", 1)[1])
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
