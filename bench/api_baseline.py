@@ -24,7 +24,9 @@ def main() -> None:
     args = ap.parse_args()
 
     data = tempfile.mkdtemp(prefix="brickroad-bench-")
-    env = {"BRICKROAD_DATA_DIR": data, "BRICKROAD_SECRET": "bench"}
+    # Quotas stay on (they are part of every request) with limits out of reach of the load.
+    env = {"BRICKROAD_DATA_DIR": data, "BRICKROAD_SECRET": "bench", "BRICKROAD_QUOTA_REQUESTS": "1000000000",
+           "BRICKROAD_QUOTA_BYTES": "1000000000000"}
     brickroad = os.path.join(os.path.dirname(sys.executable), "brickroad")
     out = subprocess.run([brickroad, "user", "create", "bench"], env={**os.environ, **env},
                          capture_output=True, text=True, check=True)

@@ -125,7 +125,8 @@ def get_view(ctx: Context, user: User, slug: str, datapoints: bool = False, coun
     return found
 
 
-def urgencykey(goal: Goal) -> str:
+def urgencykey(goal: Any) -> str:
+    """Beeminder's sort key (most urgent first); takes a Goal or a row with the same fields."""
     fro = "1" if goal.frozen or goal.archived_at is not None else "x"
     dl = f"{goal.losedate:010d}" if goal.losedate else "0000000000"
     return f"FRO{fro};PPRx;DL{dl};P{1000000000 - round(goal.pledge * 100):010d};{goal.slug}"
@@ -726,13 +727,17 @@ def user_goals(
     from brickroad.store.ids import public_id
 
     with ctx.db.read() as conn:
+        if diff_since is None and not associations:
+            # The plain user GET needs slugs in urgency order and the load: a few columns suffice.
+            rows = goal_rows.summaries_for_user(conn, user.pk)
+            load_value = urgency_load(rows)  # type: ignore[arg-type]
+            picked = [r for r in rows if burner not in ("frontburner", "backburner") or r.burner == burner]
+            return UserGoals([r.slug for r in sorted(picked, key=urgencykey)], None, None, load_value)
         goals = [Goal.from_row(r) for r in goal_rows.for_user(conn, user.pk, archived=False)]
         load_value = urgency_load(goals)
         if burner in ("frontburner", "backburner"):
             goals = [g for g in goals if g.burner == burner]
         goals.sort(key=urgencykey)
-        if diff_since is None and not associations:
-            return UserGoals([g.slug for g in goals], None, None, load_value)
         deleted = None
         if diff_since is not None:
             goals = [g for g in goals if g.updated_at >= diff_since]

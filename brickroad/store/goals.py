@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select
+from sqlalchemy import Connection, Row, RowMapping, bindparam, insert, select
 
 from brickroad.store.fastsql import Select, scalar, update_by_id
 from brickroad.store.tables import goals
@@ -65,3 +65,17 @@ def points_rev(conn: Connection, goal_id: int) -> int | None:
 
 def update_goal(conn: Connection, goal_id: int, **values: Any) -> None:
     update_by_id(conn, goals, goal_id, values)  # plain values only (every recompute stores its results)
+
+
+# Built once: the user GET asks for this on every call, and building a select costs more than running it.
+_SUMMARIES = (
+    select(goals.c.slug, goals.c.safebuf, goals.c.burner, goals.c.losedate, goals.c.pledge,
+           goals.c.frozen, goals.c.archived_at)
+    .where(goals.c.user_id == bindparam("uid"), goals.c.deleted_at.is_(None), goals.c.archived_at.is_(None))
+    .order_by(goals.c.id)
+)
+
+
+def summaries_for_user(conn: Connection, user_id: int) -> list[Row]:
+    """Active goals' slug, buffer, burner and urgency-key fields."""
+    return list(conn.execute(_SUMMARIES, {"uid": user_id}))
