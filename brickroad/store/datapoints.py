@@ -125,8 +125,25 @@ def delete_point(conn: Connection, point_id: int) -> None:
 
 
 def insert_many_returning(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Core executemany ("insertmanyvalues"): batched INSERTs that still hand back ids in order."""
+    """Batched INSERTs that hand back the new ids in order."""
     if not rows:
         return []
+    if conn.dialect.name == "sqlite":
+        return _sqlite_insert_many(conn, rows)
+    # PostgreSQL: Core "insertmanyvalues" sends multi-row INSERT … RETURNING in pages.
     stmt = insert(datapoints).returning(datapoints.c.id, sort_by_parameter_order=True)
     return [int(r[0]) for r in conn.execute(stmt, list(rows))]
+
+
+def _sqlite_insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """One DBAPI executemany, no per-row type processing; ids follow from the last rowid.
+
+    Writes hold SQLite's write lock (BEGIN IMMEDIATE), and an INTEGER PRIMARY KEY
+    without AUTOINCREMENT takes max(rowid)+1 for each row, so the n rows just
+    inserted have the n ids ending at last_insert_rowid(), in order.
+    """
+    cols = list(rows[0])
+    sql = f"INSERT INTO datapoints ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    conn.exec_driver_sql(sql, [tuple(r[c] for c in cols) for r in rows])
+    last = int(conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
+    return list(range(last - len(rows) + 1, last + 1))
