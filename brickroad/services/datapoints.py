@@ -15,8 +15,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from brickroad.errors import Invalid, NotFound
-from brickroad.services import xids
-from brickroad.services import days, webhooks
+from brickroad.services import days, webhooks, xids
 from brickroad.services import goals as goal_service
 from brickroad.services.context import Context
 from brickroad.services.goal_models import Datapoint, Goal
