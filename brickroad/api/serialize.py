@@ -25,16 +25,28 @@ def _fmt_value(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.10g}"
 
 
+@lru_cache(maxsize=4096)
+def _day_texts(daystamp: str) -> tuple[str, str]:
+    day = days.from_daystamp(daystamp)
+    return f"{day:%Y-%b-%d}", f"{day:%d}"
+
+
+@lru_cache(maxsize=4096)
+def _entered_texts(created_at: int, tz: str) -> tuple[str, str]:
+    # A batch shares one created_at and a goal's points share few days: format each once.
+    entered = days.local_naive(created_at, tz)
+    return f"entered at {entered:%H:%M} on {entered:%Y-%b-%d}", days.iso_utc(created_at)
+
+
 def datapoint_json(p: Datapoint, user: User) -> dict[str, Any]:
-    tz = user.timezone
-    day = days.from_daystamp(p.daystamp)
-    entered = days.local_naive(p.created_at, tz)
+    day_text, dom = _day_texts(p.daystamp)
+    entered_text, created_iso = _entered_texts(p.created_at, user.timezone)
     if p.is_initial:
-        fulltext = f"{day:%Y-%b-%d} entered at {entered:%H:%M} on {entered:%Y-%b-%d} ex nihilo"
+        fulltext = f"{day_text} {entered_text} ex nihilo"
     else:
-        fulltext = f"{day:%Y-%b-%d} entered at {entered:%H:%M} on {entered:%Y-%b-%d} by {p.creator} via {p.origin}"
+        fulltext = f"{day_text} {entered_text} by {p.creator} via {p.origin}"
     value = _fmt_value(p.value)
-    canonical = f"{day:%d} {value}" + (f' "{p.comment}"' if p.comment else "")
+    canonical = f"{dom} {value}" + (f' "{p.comment}"' if p.comment else "")
     out = {
         "id": public_id(p.id),
         "timestamp": p.timestamp,
@@ -51,7 +63,7 @@ def datapoint_json(p: Datapoint, user: User) -> dict[str, Any]:
         "fulltext": fulltext,
         "canonical": canonical,
         "formatted_value": value,
-        "created_at": days.iso_utc(p.created_at),
+        "created_at": created_iso,
     }
     if p.status is not None:
         out["status"] = p.status
