@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def bench_instance() -> tuple[dict[str, str], str]:
+    """A fresh SQLite data dir with one user: (environment for brickroad, that user's token).
+
+    Quotas stay on (they are part of every request) with limits out of the load's reach.
+    """
+    env = {"BRICKROAD_DATA_DIR": tempfile.mkdtemp(prefix="brickroad-bench-"), "BRICKROAD_SECRET": "bench",
+           "BRICKROAD_QUOTA_REQUESTS": "1000000000", "BRICKROAD_QUOTA_BYTES": "1000000000000"}
+    brickroad = os.path.join(os.path.dirname(sys.executable), "brickroad")
+    out = subprocess.run([brickroad, "user", "create", "bench"], env={**os.environ, **env},
+                         capture_output=True, text=True, check=True)
+    return env, out.stdout.strip().splitlines()[-1]
 
 
 def start_server(module_app: str, port: int, env: dict[str, str] | None = None, factory: bool = False) -> subprocess.Popen[bytes]:

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.loadgen import free_port, get, load, start_server  # noqa: E402
+from bench.loadgen import bench_instance, free_port, get, load, start_server  # noqa: E402
 
 
 def main() -> None:
@@ -22,12 +20,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
-    data = tempfile.mkdtemp(prefix="brickroad-bench-")
-    env = {"BRICKROAD_DATA_DIR": data, "BRICKROAD_SECRET": "bench", "BRICKROAD_QUOTA_REQUESTS": "1000000000",
-           "BRICKROAD_QUOTA_BYTES": "1000000000000"}
-    brickroad = os.path.join(os.path.dirname(sys.executable), "brickroad")
-    out = subprocess.run([brickroad, "user", "create", "bench"], env={**os.environ, **env}, capture_output=True, text=True, check=True)
-    token = out.stdout.strip().splitlines()[-1]
+    env, token = bench_instance()
     request = get(f"/api/v1/users/me.json?auth_token={token}")
     on_port, off_port = free_port(), free_port()
     on = start_server("brickroad.api.asgi:create", on_port, env=env, factory=True)
