@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from brickroad.errors import NotFound
 from brickroad.services.context import Context
 from brickroad.services.models import User
 from brickroad.store import users as user_rows
@@ -32,11 +33,18 @@ def token_hash(token: str) -> str:
 
 
 def current_token(ctx: Context, user: User) -> str:
-    """The user's token; re-stores its hash if the secret changed since it was issued."""
-    token = derive_token(ctx.settings.secret, user.pk, user.token_version)
-    with ctx.db.write() as conn:
+    """The user's token; re-stores its hash if the secret changed since it was issued.
+
+    The version comes from the stored row, not the (possibly stale) User passed in:
+    deriving from an old version would bring a rotated-away token back to life.
+    """
+    with ctx.db.read() as conn:
         row = user_rows.by_id(conn, user.pk)
-        if row is not None and row["token_hash"] != token_hash(token):
+    if row is None:
+        raise NotFound()
+    token = derive_token(ctx.settings.secret, user.pk, row["token_version"])
+    if row["token_hash"] != token_hash(token):  # only after a secret change: a write is rare
+        with ctx.db.write() as conn:
             user_rows.update_user(conn, user.pk, token_hash=token_hash(token))
     return token
 

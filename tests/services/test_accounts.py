@@ -89,3 +89,11 @@ def test_passwords_are_argon2_and_checked_without_leaking_which_part(ctx: Contex
 def test_get_unknown_user_is_not_found(ctx: Context) -> None:
     with pytest.raises(NotFound):
         accounts.get_user(ctx, "nobody_at_all")
+
+
+def test_showing_the_token_with_a_stale_user_never_revives_the_old_one(ctx: Context) -> None:
+    user = accounts.create_user(ctx, "stale_view")
+    old = tokens.current_token(ctx, user)
+    new = tokens.rotate(ctx, user)
+    assert tokens.current_token(ctx, user) == new  # `user` still says version 1
+    assert tokens.user_for_token(ctx, old) is None
