@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from brickroad.api.endpoint import ApiRequest
+from brickroad.api.endpoint import ApiRequest, Batched
 from brickroad.api.params import as_int
 from brickroad.api.serialize import datapoint_json
 from brickroad.errors import Invalid
 from brickroad.services import datapoints as point_service
+from brickroad.services.goal_models import Datapoint
 
 
 def _origin(req: ApiRequest) -> str:
@@ -36,10 +37,20 @@ def list_points(req: ApiRequest) -> list[dict[str, Any]]:
     return [datapoint_json(p, user) for p in points]
 
 
-def create_point(req: ApiRequest) -> dict[str, Any]:
-    user = req.owner(req.path["username"])
-    point = point_service.create(req.ctx, user, req.path["slug"], req.params, origin=_origin(req))
-    return datapoint_json(point, user)
+def _goal_key(req: ApiRequest) -> tuple[int, str]:
+    return req.owner(req.path["username"]).pk, req.path["slug"]
+
+
+def _create_points(reqs: list[ApiRequest]) -> list[Any]:
+    """Concurrent creates on one goal (one key: same owner, same slug), in one transaction."""
+    req = reqs[0]
+    outcomes = point_service.create_each(
+        req.ctx, req.user, req.path["slug"], [r.params for r in reqs], origin=_origin(req)
+    )
+    return [datapoint_json(o, req.user) if isinstance(o, Datapoint) else o for o in outcomes]
+
+
+create_point = Batched(key=_goal_key, run=_create_points)
 
 
 def create_all(req: ApiRequest) -> list[dict[str, Any]]:

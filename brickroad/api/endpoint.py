@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from brickroad.api import auth
+from brickroad.api.coalesce import Coalescer
 from brickroad.api.params import Params, merge, parse_body, parse_query
 from brickroad.api.responses import JSON, error_response
 from brickroad.errors import BrickroadError, Forbidden, NotFound
@@ -40,6 +41,19 @@ class ApiRequest:
 Handler = Callable[[ApiRequest], Any]
 
 
+@dataclass(frozen=True)
+class Batched:
+    """A write whose concurrent calls with the same key share one transaction (api/coalesce.py).
+
+    `key(req)` runs after authentication, reading only (it checks ownership);
+    `run(reqs)` gets requests with one key and returns one outcome per request:
+    the result, or the BrickroadError that request alone answers with.
+    """
+
+    key: Callable[[ApiRequest], Hashable]
+    run: Callable[[list[ApiRequest]], list[Any]]
+
+
 async def read_params(request: Request) -> Params:
     body = await request.body()
     content_type = request.headers.get("content-type", "")
@@ -52,19 +66,23 @@ async def read_params(request: Request) -> Params:
 
 
 def api_endpoint(
-    handler: Handler,
+    handler: Handler | Batched,
     authenticated: bool = True,
     render_error: Callable[[BrickroadError], Response] = error_response,
 ) -> Callable[[Request], Any]:
     """Wrap a sync handler: parse async, then authenticate, count and run it (in a worker thread if it may block)."""
+    batched = handler if isinstance(handler, Batched) else None
+    coalescer = Coalescer(lambda reqs: run_in_threadpool(batched.run, reqs)) if batched else None
 
     async def endpoint(request: Request) -> Response:
         ctx: Context = request.app.state.ctx
-        reads_only = request.method == "GET" and not getattr(handler, "writes", False)
+        # Batched writes authenticate like a GET (a read) and then queue for their batch.
+        reads_only = batched is not None or (request.method == "GET" and not getattr(handler, "writes", False))
         inline = reads_only and ctx.db.dialect == "sqlite"
         meter = quotas.for_context(ctx) if authenticated and ctx.settings.quotas_enabled else None
         usage: quotas.Usage | None = None
         user: User | None = None
+        first = batched.key if batched else handler
 
         def call(req: ApiRequest, request_bytes: int) -> Any:
             nonlocal usage, user
@@ -72,7 +90,7 @@ def api_endpoint(
                 req.user = user = auth.authenticate(ctx, req.params, req.headers)
                 if meter is not None:
                     usage = meter.admit(user, request_bytes)
-            return handler(req)
+            return first(req)
 
         def call_in_one_read(req: ApiRequest, request_bytes: int) -> Any:
             # One snapshot, one transaction and one pooled connection for the token and the
@@ -92,6 +110,10 @@ def api_endpoint(
                 result = call_in_one_read(req, request_bytes)
             else:
                 result = await run_in_threadpool(call_in_one_read if reads_only else call, req, request_bytes)
+            if coalescer is not None:
+                result = await coalescer.submit(result, req)
+                if isinstance(result, BrickroadError):
+                    raise result
             response = result if isinstance(result, Response) else JSON(result)
         except BrickroadError as exc:
             response = render_error(exc)

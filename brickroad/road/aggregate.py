@@ -37,11 +37,24 @@ def group_bounds(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, sizes
 
 
+def _order_free(vals: np.ndarray) -> bool:
+    """Whole numbers whose absolute total is below 2**53: every partial sum is exact, in any order.
+
+    Then one cumulative sum gives each group's left fold bit for bit (most
+    goals count things), without the fold's loop over positions in a group.
+    """
+    with np.errstate(all="ignore"):
+        return bool(np.abs(vals).sum() < 2.0**53) and bool((vals == np.trunc(vals)).all())
+
+
 def seq_sums(vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Per-group left fold 0 + a0 + a1 + ... (groups may be empty)."""
     out = np.zeros(len(starts))
     if len(starts) == 0:
         return out
+    if _order_free(vals):
+        total = np.concatenate(([0.0], np.cumsum(vals, dtype=float)))
+        return total[starts + sizes] - total[starts]
     big = sizes > _ROUNDS_LIMIT
     active = np.flatnonzero(~big & (sizes > 0))
     j = 0
@@ -57,6 +70,10 @@ def seq_sums(vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndar
 
 def seq_prefix(vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Running sums restarting at each group, same fold order as seq_sums."""
+    if _order_free(vals):
+        total = np.cumsum(vals, dtype=float)
+        before = np.concatenate(([0.0], total))[starts]
+        return total - np.repeat(before, sizes)
     acc = vals.astype(float, copy=True)
     big = sizes > _ROUNDS_LIMIT
     active = np.flatnonzero(~big & (sizes > 1))

@@ -7,6 +7,7 @@ transaction; a failure anywhere leaves nothing behind.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from brickroad.errors import Invalid, NotFound
+from brickroad.errors import BrickroadError, Invalid, NotFound
 from brickroad.services import days, webhooks, xids
 from brickroad.services import goals as goal_service
 from brickroad.services.context import Context
@@ -202,6 +203,63 @@ def create(ctx: Context, user: User, slug: str, p: dict[str, Any], origin: str =
             _finish(conn, user, goal, now, [point])
         webhooks.datapoint_written(conn, user, goal, [point], now, sendmail=p.get("sendmail"))
         return point
+
+
+def create_each(
+    ctx: Context, user: User, slug: str, requests: Sequence[dict[str, Any]], origin: str = "api"
+) -> list[Datapoint | BrickroadError]:
+    """Several independent single-point creates on one goal, committed together (group commit).
+
+    Each request succeeds or fails on its own, exactly as `create` would, but
+    the goal is locked, recomputed and committed once for all of them: the
+    API coalesces concurrent creates on a goal into one call of this. If the
+    shared transaction fails for a reason no single request explains, each
+    is retried alone, so one bad request can never sink the others.
+    """
+    if len(requests) == 1:
+        return [_outcome(lambda: create(ctx, user, slug, requests[0], origin))]
+    try:
+        return _create_together(ctx, user, slug, requests, origin)
+    except BrickroadError as exc:  # the goal itself: every request gets the same answer
+        return [exc] * len(requests)
+    except Exception:
+        return [_outcome(lambda p=p: create(ctx, user, slug, p, origin)) for p in requests]  # type: ignore[misc]
+
+
+def _outcome(call: Callable[[], Datapoint]) -> Datapoint | BrickroadError:
+    try:
+        return call()
+    except BrickroadError as exc:
+        return exc
+
+
+def _create_together(
+    ctx: Context, user: User, slug: str, requests: Sequence[dict[str, Any]], origin: str
+) -> list[Datapoint | BrickroadError]:
+    now = ctx.clock.now()
+    with ctx.db.write() as conn:
+        goal = goal_service.load(conn, user, slug, for_update=True)
+        outcomes: list[Datapoint | BrickroadError] = []
+        written: list[Datapoint] = []
+        for p in requests:
+            try:
+                # Both raise before writing anything of this point (xids are checked before the insert).
+                point = _upsert(conn, user, goal, parse_input(p, goal, user.timezone, now), origin, now)
+            except Invalid as exc:
+                outcomes.append(exc)
+                continue
+            outcomes.append(point)
+            written.append(point)
+        if any(p.status != "duplicate" for p in written):
+            _finish(conn, user, goal, now, written)
+        # Event webhooks for all points at once; a confirmation mail for each request that asked.
+        quiet = [o for p, o in zip(requests, outcomes) if isinstance(o, Datapoint) and not p.get("sendmail")]
+        if quiet:
+            webhooks.datapoint_written(conn, user, goal, quiet, now)
+        for p, o in zip(requests, outcomes):
+            if isinstance(o, Datapoint) and p.get("sendmail"):
+                webhooks.datapoint_written(conn, user, goal, [o], now, sendmail=p["sendmail"])
+        return outcomes
 
 
 def _batch_items(value: Any) -> list[Any]:

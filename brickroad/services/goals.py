@@ -387,9 +387,9 @@ def recompute(
     recompute is that this transaction inserted these, say so, and a cached
     copy of the rest may be used (services/pointcache.py). None refetches all.
     """
-    cached = pointcache.CACHE.take(goal.id, goal_rows.points_rev(conn, goal.id))
-    if cached is not None and added is not None:
-        gp = cached.with_added([(p.id, p.timestamp, p.daystamp, p.value, p.comment) for p in added])
+    gp = pointcache.CACHE.take(goal.id, goal_rows.points_rev(conn, goal.id))
+    if gp is not None and added is not None:
+        gp.add([(p.id, p.timestamp, p.daystamp, p.value, p.comment) for p in added])
     else:
         gp = pointcache.fetch(conn, goal.id)
     points = roadcalc.Points(gp.daystamps, gp.values, gp.comments, columns=gp.columns())

@@ -22,6 +22,7 @@ Another process's write changes the stored rev, so this process misses too.
 from __future__ import annotations
 
 import secrets
+from datetime import date
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -36,6 +37,7 @@ from brickroad.road.types import DataColumns
 
 SID = SECS["d"]
 MAX_POINTS = 2_000_000  # across all cached goals (a few hundred bytes each, comments included)
+SPLICE_MAX = 64  # new points at once past which one merge sort beats inserting each
 MIN_POINTS = 200  # smaller goals refetch in well under a millisecond: not worth the memory
 
 
@@ -46,13 +48,27 @@ def new_rev() -> int:
 
 def day_starts(daystamps: Sequence[str]) -> np.ndarray:
     """'YYYYMMDD' daystamps -> the engine's day times (unix seconds of the UTC day start), as floats."""
-    x = np.array(daystamps, dtype=np.int64) if len(daystamps) else np.zeros(0, dtype=np.int64)
+    if len(daystamps) <= 8:  # numpy's per-call overhead dwarfs a few dates
+        return np.array([_day_start(d) for d in daystamps], dtype=float)
+    x = np.array(daystamps, dtype=np.int64)
     return days_from_civil_many(x // 10000, x // 100 % 100, x % 100).astype(float) * SID
 
 
-@dataclass(frozen=True)
+def _day_start(stamp: str) -> float:
+    return float((date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8])).toordinal() - _EPOCH) * SID)
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+@dataclass
 class GoalPoints:
-    """A goal's points as the engine reads them, oldest first (timestamp, then id). Never mutated."""
+    """A goal's points as the engine reads them, oldest first (timestamp, then id).
+
+    Whoever holds one owns it: the cache hands an entry out with `take` and
+    takes it back with `put`, so `add` may change it in place (copying 10k
+    Python objects per datapoint would cost more than the engine's own work).
+    """
 
     ts: np.ndarray  # int64 timestamps: the sort key with ids
     ids: np.ndarray  # int64
@@ -81,40 +97,48 @@ class GoalPoints:
     def columns(self) -> DataColumns:
         return DataColumns(self.t, self.v, self.comments, tare=self.tare)
 
-    def with_added(self, rows: Sequence[Sequence[Any]]) -> "GoalPoints":
-        """A copy with new (id, timestamp, daystamp, value, comment) rows put in their places."""
+    def add(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Put new (id, timestamp, daystamp, value, comment) rows in their places, in place."""
         if not rows:
-            return self
+            return
         new = sorted(rows, key=lambda r: (r[1], r[0]))
-        tare = self.tare or any("TARE" in str(r[4]) for r in new)
-        n = len(self.ts)
-        if n == 0 or (new[0][1], new[0][0]) > (int(self.ts[-1]), int(self.ids[-1])):
-            # All after the last point (the usual create): append, one concatenate per column.
-            ids_l, ts_l, stamps, values, comments = (list(c) for c in zip(*new))
-            values = [float(x) for x in values]
-            return GoalPoints(
-                np.concatenate((self.ts, np.array(ts_l, dtype=np.int64))),
-                np.concatenate((self.ids, np.array(ids_l, dtype=np.int64))),
-                self.daystamps + stamps, self.values + values, self.comments + [str(c) for c in comments],
-                np.concatenate((self.t, day_starts(stamps))), np.concatenate((self.v, np.array(values, dtype=float))),
-                tare,
-            )
-        # Backdated points: merge with one stable sort by (timestamp, id) rather than an insert
-        # per point, which would be quadratic for a big create_all into a big goal.
-        ids_l, ts_l, stamps, values, comments = (list(c) for c in zip(*new))
-        values = [float(x) for x in values]
-        ts = np.concatenate((self.ts, np.array(ts_l, dtype=np.int64)))
-        ids = np.concatenate((self.ids, np.array(ids_l, dtype=np.int64)))
-        order = np.lexsort((ids, ts))
+        ids_l, ts_l, stamps, values_t, comments_t = (list(c) for c in zip(*new))
+        values = [float(x) for x in values_t]
+        comments = [str(c) for c in comments_t]
+        self.tare = self.tare or any("TARE" in c for c in comments)
+        new_ts, new_ids = np.array(ts_l, dtype=np.int64), np.array(ids_l, dtype=np.int64)
+        if len(new) > SPLICE_MAX:
+            self._merge(new_ts, new_ids, stamps, values, comments)
+            return
+        # Few points (the usual create, or a few concurrent ones): each goes in at its place by
+        # (timestamp, id), usually at or near the end, so the lists only shift a short tail.
+        at = self._positions(new_ts, new_ids)
+        for column, items in ((self.daystamps, stamps), (self.values, values), (self.comments, comments)):
+            for pos, item in reversed(list(zip(at, items))):  # from the back: earlier positions still hold
+                column.insert(pos, item)
+        self.ts, self.ids = np.insert(self.ts, at, new_ts), np.insert(self.ids, at, new_ids)
+        self.t, self.v = np.insert(self.t, at, day_starts(stamps)), np.insert(self.v, at, values)
+
+    def _positions(self, ts: np.ndarray, ids: np.ndarray) -> list[int]:
+        """Where each new (timestamp, id) goes among the existing points (indices into them)."""
+        lo = np.searchsorted(self.ts, ts, side="left")
+        hi = np.searchsorted(self.ts, ts, side="right")
+        return [int(a + np.searchsorted(self.ids[a:b], i)) for a, b, i in zip(lo.tolist(), hi.tolist(), ids.tolist())]
+
+    def _merge(self, ts: np.ndarray, ids: np.ndarray, stamps: list[str], values: list[float],
+               comments: list[str]) -> None:
+        # Many points (a big create_all): one stable sort by (timestamp, id) of old and new together.
+        all_ts = np.concatenate((self.ts, ts))
+        all_ids = np.concatenate((self.ids, ids))
+        order = np.lexsort((all_ids, all_ts))
         pick = order.tolist()
-        all_stamps, all_values = self.daystamps + stamps, self.values + values
-        all_comments = self.comments + [str(c) for c in comments]
-        stamps_all = [all_stamps[i] for i in pick]
-        values_all = [all_values[i] for i in pick]
-        comments_all = [all_comments[i] for i in pick]
-        t = np.concatenate((self.t, day_starts(stamps)))[order]
-        v = np.concatenate((self.v, np.array(values, dtype=float)))[order]
-        return GoalPoints(ts[order], ids[order], stamps_all, values_all, comments_all, t, v, tare)
+        all_stamps, all_values, all_comments = self.daystamps + stamps, self.values + values, self.comments + comments
+        self.daystamps = [all_stamps[i] for i in pick]
+        self.values = [all_values[i] for i in pick]
+        self.comments = [all_comments[i] for i in pick]
+        self.ts, self.ids = all_ts[order], all_ids[order]
+        self.t = np.concatenate((self.t, day_starts(stamps)))[order]
+        self.v = np.concatenate((self.v, np.array(values, dtype=float)))[order]
 
 
 def _select_sql(dialect: str) -> str:

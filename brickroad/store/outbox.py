@@ -34,7 +34,7 @@ from sqlalchemy import (
     update,
 )
 
-from brickroad.store.fastsql import Select
+from brickroad.store.fastsql import Select, scalar
 from brickroad.store.tables import goals, metadata
 
 webhook_subscriptions = Table(
@@ -99,7 +99,8 @@ def insert_row(conn: Connection, values: dict[str, Any]) -> int:
 
 
 def key_exists(conn: Connection, key: str) -> bool:
-    return conn.execute(select(outbox.c.id).where(outbox.c.idempotency_key == key)).first() is not None
+    # Raw SQL: every datapoint write asks (for its graph render).
+    return scalar(conn, "SELECT 1 FROM outbox WHERE idempotency_key = ?", (key,)) is not None
 
 
 def claim_rows(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brickroad.road import RoadError, compute
 from brickroad.road.aggregate import (AGGDAY_METHODS, aggregate, aggregate_values,
-                                      apply_tare, tare_mask)
+                                      apply_tare, seq_prefix, seq_sums, tare_mask)
 
 from .helpers import goal, pts
 
@@ -142,3 +146,22 @@ def test_odom_param_alone_changes_nothing():
     a = compute(goal(odom=True, asof=pts((3, 0))[0].t), data)
     b = compute(goal(odom=False, asof=pts((3, 0))[0].t), data)
     assert [p.value for p in a.points] == [p.value for p in b.points] == [0, 20, 0, 10]
+
+
+@given(
+    sizes=st.lists(st.integers(0, 90), min_size=1, max_size=12),
+    whole=st.booleans(),
+    data=st.data(),
+)
+@settings(max_examples=200, deadline=None)
+def test_group_sums_are_left_folds_bit_for_bit(sizes: list[int], whole: bool, data: st.DataObject) -> None:
+    """Whole numbers take the one-cumsum shortcut, fractions the fold loop; both must equal JS's reduce."""
+    n = sum(sizes)
+    element = st.integers(-10**6, 10**6).map(float) if whole else st.floats(-1e6, 1e6, allow_nan=False)
+    vals = np.array(data.draw(st.lists(element, min_size=n, max_size=n)), dtype=float)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    sizes_a = np.array(sizes, dtype=np.int64)
+    folds = [functools.reduce(lambda a, b: a + b, vals[s:s + k].tolist(), 0.0) for s, k in zip(starts, sizes)]
+    assert seq_sums(vals, starts, sizes_a).tolist() == folds
+    prefix = [acc for s, k in zip(starts, sizes) for acc in itertools.accumulate(vals[s:s + k].tolist())]
+    assert seq_prefix(vals, starts, sizes_a).tolist() == prefix

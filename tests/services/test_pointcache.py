@@ -146,14 +146,24 @@ def test_updates_deletes_and_requestid_upserts_refetch(
     assert stats["numpts"] == 1 + 30
 
 
-def test_with_added_orders_like_the_database() -> None:
-    rows = [(i, 1000 + (i // 3) * 10, "20260101", float(i), f"c{i}") for i in range(1, 31)]
-    base = pointcache.GoalPoints.from_rows(rows[::2])
-    added = base.with_added(rows[1::2][::-1])
-    _assert_same(added, pointcache.GoalPoints.from_rows(rows))
-    assert base.with_added([]) is base
-    assert not added.tare and added.with_added([(99, 5000, "20260102", 1.0, "reset #TARE")]).tare
-    assert len(base) == 15  # the original is untouched
+@pytest.mark.parametrize("n", [30, 4 * pointcache.SPLICE_MAX])  # inserted one by one, and merge-sorted
+def test_add_orders_like_the_database(n: int) -> None:
+    rows = [(i, 1000 + (i // 3) * 10, "20260101", float(i), f"c{i}") for i in range(1, n + 1)]
+    points = pointcache.GoalPoints.from_rows(rows[::2])
+    points.add(rows[1::2][::-1])
+    _assert_same(points, pointcache.GoalPoints.from_rows(rows))
+    points.add([])
+    _assert_same(points, pointcache.GoalPoints.from_rows(rows))
+    assert not points.tare
+    points.add([(n + 1, 5000, "20260102", 1.0, "reset #TARE")])
+    assert points.tare and len(points) == n + 1
+
+
+def test_day_starts_agree_for_few_and_many() -> None:
+    stamps = ["19700101", "20000229", "20261126", "20991231", "20240301", "20230228", "19991231", "20010101", "20260101"]
+    many = pointcache.day_starts(stamps).tolist()
+    assert many == [pointcache.day_starts([s])[0] for s in stamps]
+    assert many[:3] == [0.0, 951782400.0, 1795651200.0]
 
 
 def test_cache_is_bounded_by_points() -> None:

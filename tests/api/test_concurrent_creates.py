@@ -1,0 +1,83 @@
+"""Concurrent datapoint creates on one goal share a transaction (group commit); each answers for itself."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+
+from tests.api.goalkit import create_goal, get_goal
+
+
+def _post_all(base_url: str, slug: str, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
+    async def run() -> list[httpx.Response]:
+        limits = httpx.Limits(max_connections=len(bodies))
+        async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
+            url = f"/api/v1/users/me/goals/{slug}/datapoints.json"
+            return list(await asyncio.gather(*(client.post(url, data=b) for b in bodies)))
+
+    return asyncio.run(run())
+
+
+def test_a_burst_of_creates_each_gets_its_own_answer(server, http, alice, make_user):
+    create_goal(http, alice.token, "burst")
+    bob = make_user()
+    bodies: list[dict[str, Any]] = []
+    for i in range(48):
+        body: dict[str, Any] = {"auth_token": alice.token, "value": i, "comment": f"c{i}"}
+        if i % 8 == 3:
+            body["value"] = "lots"  # invalid: 422 for this one only
+        if i % 8 == 5:
+            body["requestid"] = "same"  # one point, the other requests answer with it
+        if i == 7:
+            body["auth_token"] = bob.token  # bob has no such goal: 404 for him alone
+        bodies.append(body)
+    replies = _post_all(server.url, "burst", bodies)
+
+    created: dict[str, int] = {}
+    for i, (body, r) in enumerate(zip(bodies, replies)):
+        if i % 8 == 3:
+            assert r.status_code == 422 and r.json() == {"errors": {"value": ["is not a number"]}}
+        elif i == 7:
+            assert r.status_code == 404
+        else:
+            assert r.status_code == 200, r.text
+            p = r.json()
+            assert p["comment"] == (body["comment"] if i % 8 != 5 else p["comment"])
+            if i % 8 != 5:
+                assert (p["value"], p["status"]) == (i, "created")
+            created[p["id"]] = created.get(p["id"], 0) + 1
+    same = [r.json() for i, r in enumerate(replies) if i % 8 == 5]
+    assert len({p["id"] for p in same}) == 1  # one point for the shared requestid...
+    assert sorted(p["status"] for p in same) == ["created"] + ["updated"] * 5  # ...the others update it
+
+    listed = http.get("/api/v1/users/me/goals/burst/datapoints.json",
+                      params={"auth_token": alice.token, "count": 100}).json()
+    mine = [p for p in listed if not p["is_initial"]]
+    assert sorted(p["id"] for p in mine) == sorted(created)
+    goal = get_goal(http, alice.token, "burst")
+    shared = next(p for p in mine if p["requestid"] == "same")
+    assert shared["value"] in [i for i in range(48) if i % 8 == 5]
+    expected = sum(i for i in range(48) if i % 8 not in (3, 5) and i != 7) + shared["value"]
+    assert goal["curval"] == expected  # the goal was recomputed with every point
+    assert goal["numpts"] == len(listed)
+
+
+def test_creates_on_different_goals_and_users_stay_apart(server, http, alice, make_user):
+    bob = make_user()
+    for who in (alice, bob):
+        for slug in ("one", "two"):
+            create_goal(http, who.token, slug)
+    bodies = [{"auth_token": who.token, "value": 1, "comment": f"{who.username}"}
+              for who in (alice, bob) for _ in range(10)]
+    for slug in ("one", "two"):
+        replies = _post_all(server.url, slug, bodies)
+        assert all(r.status_code == 200 for r in replies)
+    for who in (alice, bob):
+        for slug in ("one", "two"):
+            listed = http.get(f"/api/v1/users/me/goals/{slug}/datapoints.json",
+                              params={"auth_token": who.token}).json()
+            mine = [p for p in listed if not p["is_initial"]]
+            assert len(mine) == 10 and {p["comment"] for p in mine} == {who.username}
+            assert get_goal(http, who.token, slug)["curval"] == 10
