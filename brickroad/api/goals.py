@@ -41,7 +41,7 @@ def archived(req: ApiRequest) -> list[dict[str, Any]]:
     return [_out(req, v) for v in goal_service.list_goals(req.ctx, user, archived=True)]
 
 
-_GOAL_JSON = Memo(512)
+_GOAL_JSON = Memo(512)  # (goal id, how it is shown) -> (the view it was made from, its JSON)
 
 
 def get_goal(req: ApiRequest) -> dict[str, Any]:
@@ -51,15 +51,18 @@ def get_goal(req: ApiRequest) -> dict[str, Any]:
     view = goal_service.get_view(req.ctx, user, req.path["slug"], datapoints=with_points, count=count)
     if view.rows is None:
         return _out(req, view)
-    # The JSON is a function of the rows read, the user and the clock (todayta only): reuse it.
+    # The JSON is a function of the view (shared while its goal row is unchanged), the user and the
+    # clock (todayta only): reuse it while the view is the same object.
     emaciated = get_bool(req.params, "emaciated")
     base = req.ctx.settings.base_url
-    key = (view.rows, user.username, user.timezone, base, emaciated)
+    key = (view.goal.id, user.username, user.timezone, base, emaciated)
     now = req.ctx.clock.now()
-    out: dict[str, Any] | None = _GOAL_JSON.get(key)
-    if out is None:
+    cached = _GOAL_JSON.get(key)
+    if cached is not None and cached[0] is view:
+        out: dict[str, Any] = cached[1]
+    else:
         out = goal_json(view, user, base, now, emaciated=emaciated)
-        _GOAL_JSON.put(key, out)
+        _GOAL_JSON.put(key, (view, out))
     return {**out, "todayta": todayta(view, user, now)}
 
 

@@ -102,26 +102,34 @@ def view(conn: Connection, goal: Goal, datapoints: bool = False, count: int | No
     return GoalView(goal, recent_points(conn, goal), points)
 
 
-_VIEWS = Memo(512)
+_VIEWS = Memo(512)  # goal id -> the GoalView last built for it
 _ID = goal_rows.COLUMNS.index("id")
+_REV = goal_rows.COLUMNS.index("points_rev")
 
 
 def get_view(ctx: Context, user: User, slug: str, datapoints: bool = False, count: int | None = None) -> GoalView:
     """One goal for GET. Without `datapoints` the view is shared by every request that read the same
-    rows (treat it as read-only), and `view.rows` names those rows."""
+    goal row (treat it as read-only), and `view.rows` names the rows it was built from.
+
+    The goal row alone decides the view: every change to a goal's points is
+    followed, in its transaction, by a recompute that writes a fresh
+    `points_rev` (services/pointcache.py), so an unchanged row means unchanged
+    points and the recent ones needn't be read again.
+    """
     with ctx.db.read() as conn:
         if datapoints:
             return view(conn, load(conn, user, slug), datapoints, count)
         row = goal_rows.by_slug_row(conn, user.pk, slug)
         if row is None:
             raise NotFound()
-        key = (row, tuple(point_rows.newest_rows(conn, row[_ID], RECENT)))
-    found: GoalView | None = _VIEWS.get(key)
-    if found is None:
-        goal = Goal.from_row(dict(zip(goal_rows.COLUMNS, row)))
-        recent = [Datapoint.from_row(dict(zip(point_rows.COLUMNS, r))) for r in key[1]]
-        found = GoalView(goal, recent, None, key)
-        _VIEWS.put(key, found)
+        found: GoalView | None = _VIEWS.get(row[_ID])
+        if found is not None and found.rows is not None and found.rows[0] == row and row[_REV] is not None:
+            return found
+        recent = tuple(point_rows.newest_rows(conn, row[_ID], RECENT))
+    goal = Goal.from_row(dict(zip(goal_rows.COLUMNS, row)))
+    points = [Datapoint.from_row(dict(zip(point_rows.COLUMNS, r))) for r in recent]
+    found = GoalView(goal, points, None, (row, recent))
+    _VIEWS.put(row[_ID], found)
     return found
 
 

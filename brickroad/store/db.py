@@ -31,9 +31,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Connection) -> None:
+        driver = conn.connection.driver_connection
+        if driver.in_transaction:  # type: ignore[union-attr]
+            return  # a sticky read began it on the driver (Database.read); Core joins it
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         # Straight to the driver: exec_driver_sql costs more than the BEGIN itself.
-        conn.connection.driver_connection.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
+        driver.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
 
 
 class Database:
@@ -88,15 +91,7 @@ class Database:
             yield outer
             return
         if sticky:
-            conn = getattr(self._sticky, "conn", None)
-            if conn is None or conn.closed or conn.invalidated:
-                conn = self._sticky.conn = self.engine.connect()
-            with conn.begin():
-                token = self._reading.set(conn)
-                try:
-                    yield conn
-                finally:
-                    self._reading.reset(token)
+            yield from self._sticky_read()
             return
         with self.engine.connect() as conn, conn.begin():
             token = self._reading.set(conn)
@@ -104,6 +99,39 @@ class Database:
                 yield conn
             finally:
                 self._reading.reset(token)
+
+    def _sticky_read(self) -> Iterator[Connection]:
+        """A read on this thread's kept connection, begun and ended on the SQLite driver itself.
+
+        SQLAlchemy's transaction bookkeeping costs more than the two statements,
+        and hot reads use the driver's cursor anyway (store/fastsql.py). If Core
+        runs a statement meanwhile it autobegins (on_begin sees the open
+        transaction and joins it), and then Core ends it.
+        """
+        conn = getattr(self._sticky, "conn", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._sticky.conn = self.engine.connect()
+        if self.dialect != "sqlite":
+            with conn.begin():
+                token = self._reading.set(conn)
+                try:
+                    yield conn
+                finally:
+                    self._reading.reset(token)
+            return
+        driver = conn.connection.driver_connection
+        driver.execute("BEGIN")  # type: ignore[union-attr]
+        token = self._reading.set(conn)
+        ok = False
+        try:
+            yield conn
+            ok = True
+        finally:
+            self._reading.reset(token)
+            if conn.in_transaction():
+                conn.commit() if ok else conn.rollback()
+            elif driver.in_transaction:  # type: ignore[union-attr]
+                driver.execute("COMMIT" if ok else "ROLLBACK")  # type: ignore[union-attr]
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from typing import Any
 
 from sqlalchemy import select
@@ -89,6 +91,23 @@ def test_sticky_reads_reuse_a_connection_and_still_see_new_commits(ctx: Context)
             user_rows.update_user(conn, pk, updated_at=7)
         with db.read(sticky=True) as third:
             assert third is first and user_rows.by_id(third, pk)["updated_at"] == 7
+        # Raw statements only (no Core autobegin): the read still ends, so the next one sees new commits.
+        with db.write() as conn:
+            user_rows.update_user(conn, pk, token_hash="f" * 64)
+        with db.read(sticky=True) as fourth:
+            assert user_rows.by_token_hash(fourth, "f" * 64)["id"] == pk
+        with db.write() as conn:
+            user_rows.update_user(conn, pk, token_hash="e" * 64)
+        with db.read(sticky=True) as fifth:
+            assert user_rows.by_token_hash(fifth, "e" * 64)["id"] == pk
+        with pytest.raises(RuntimeError), db.read(sticky=True) as sixth:
+            user_rows.by_id(sixth, pk)
+            raise RuntimeError("handler failed")
+        with db.read(sticky=True) as seventh:
+            assert seventh is first
+            assert user_rows.by_id(seventh, pk)["updated_at"] == 7
+        if db.dialect == "sqlite":
+            assert not first.connection.driver_connection.in_transaction
     finally:
         db.dispose()
     assert first.closed
