@@ -20,7 +20,7 @@ from brickroad.api import charges, datapoints, goals, users, webhooks
 from brickroad.api import openapi, v2
 from brickroad.api.endpoint import Handler, api_endpoint, not_found
 from brickroad.api.graphs import graph_routes
-from brickroad.api.middleware import BodyLimit, NormalizePath
+from brickroad.api.middleware import Ingress
 from brickroad.api.responses import JSON, error_response, plain_error
 from brickroad.errors import NOT_FOUND_MESSAGE, BrickroadError, NotFound
 from brickroad.services.context import Context
@@ -40,10 +40,10 @@ def api_route(path: str, handler: Handler, methods: Sequence[str] = ("GET",), **
 
 def v1_routes() -> list[BaseRoute]:
     return [
+        *goal_routes(),
         api_route("/users/{username}", users.get_user),
         api_route("/users/{username}", users.update_user, methods=["PUT"]),
         api_route("/me", users.get_user),
-        *goal_routes(),
         # Event subscriptions and the delivery log (beyond Beeminder; brickroad.jobs delivers).
         api_route("/users/{username}/webhooks", webhooks.list_webhooks),
         api_route("/users/{username}/webhooks", webhooks.create_webhook, methods=["POST"]),
@@ -53,15 +53,21 @@ def v1_routes() -> list[BaseRoute]:
 
 
 def goal_routes() -> list[BaseRoute]:
-    """Goals, goal actions, datapoints and charges (literal paths before {slug}/{point_id})."""
+    """Goals, goal actions, datapoints and charges (literal paths before {slug}/{point_id}).
+
+    The router tries routes in order, so the busiest (datapoint creates, goal
+    GETs) come first; no two of these match the same path and method.
+    """
     g = "/users/{username}/goals"
     one = g + "/{slug}"
     pts = one + "/datapoints"
     return [
-        api_route(g, goals.list_goals),
-        api_route(g, goals.create_goal, methods=["POST"]),
+        api_route(pts, datapoints.create_point, methods=["POST"]),
         api_route(g + "/archived", goals.archived),
         api_route(one, goals.get_goal),
+        api_route(pts, datapoints.list_points),
+        api_route(g, goals.list_goals),
+        api_route(g, goals.create_goal, methods=["POST"]),
         api_route(one, goals.update_goal, methods=["PUT"]),
         api_route(one + "/refresh_graph", goals.refresh_graph, methods=["GET", "POST"]),
         api_route(one + "/dial_road", goals.dial_road, methods=["POST"]),
@@ -72,8 +78,6 @@ def goal_routes() -> list[BaseRoute]:
         # POST only, although the docs' example omits -X POST (curl -d posts anyway):
         # a GET that charges money would fire on prefetches.
         api_route(one + "/uncleme", goals.uncleme, methods=["POST"]),
-        api_route(pts, datapoints.list_points),
-        api_route(pts, datapoints.create_point, methods=["POST"]),
         api_route(pts + "/create_all", datapoints.create_all, methods=["POST"]),
         api_route(pts + "/{point_id}", datapoints.update_point, methods=["PUT"]),
         api_route(pts + "/{point_id}", datapoints.delete_point, methods=["DELETE"]),
@@ -115,7 +119,7 @@ async def _on_crash(_request: Request, exc: Exception) -> Response:
 def create_app(
     ctx: Context, extra_routes: Sequence[BaseRoute] = (), sweeper: bool = False, **kw: Callable[..., Any]
 ) -> Starlette:
-    routes: list[BaseRoute] = [Route("/healthz", healthz), *v1_routes(), *graph_routes(), *extra_routes, *web.web_routes()]
+    routes: list[BaseRoute] = [*v1_routes(), Route("/healthz", healthz), *graph_routes(), *extra_routes, *web.web_routes()]
     routes.append(Route("/api/openapi", openapi_json))  # served as /api/openapi.json too
     # Beebole-style JSON-document RPC over the same services.
     routes.append(Route("/api/v2", api_endpoint(v2.rpc, render_error=v2.render_error), methods=["POST"]))
@@ -142,8 +146,7 @@ def create_app(
         lifespan=lifespan,
         routes=routes,
         middleware=[
-            Middleware(NormalizePath),
-            Middleware(BodyLimit, max_bytes=ctx.settings.max_body_bytes),
+            Middleware(Ingress, max_bytes=ctx.settings.max_body_bytes),
         ],
         exception_handlers={BrickroadError: _on_app_error, HTTPException: _on_http_error, Exception: _on_crash},
     )

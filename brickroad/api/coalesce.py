@@ -3,16 +3,18 @@
 While a batch for a key is running, further calls with that key wait and go
 together in the next one. An idle key runs a call at once, so a lone request
 never waits. Under load a batch takes whatever arrived while the previous one
-ran, and lingers briefly (LINGER seconds at most) until as many calls as the
-previous batch had are waiting: otherwise the callers of the last batch,
-whose next requests arrive a moment after its end, would keep falling into
-a batch of their own. Used for datapoint creates: one transaction, one goal
+ran, and lingers briefly (LINGER seconds at most) until as many calls are
+waiting as were outstanding at once (running and waiting) lately: otherwise
+the callers of the last batch, whose next requests arrive a moment after its
+end, would keep falling into a batch of their own, and a steady load would
+split into groups that take turns. Used for datapoint creates: one transaction, one goal
 lock and one road recompute serve every create that arrived meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -21,6 +23,7 @@ R = TypeVar("R")
 
 MAX_BATCH = 64  # bounds one transaction's length (and so the wait of calls for other goals)
 LINGER = 0.002
+PEAK_OF = 8  # batches over which the most calls outstanding at once is remembered
 
 
 class _Key(Generic[T, R]):
@@ -29,6 +32,8 @@ class _Key(Generic[T, R]):
     def __init__(self) -> None:
         self.queue: list[tuple[T, asyncio.Future[R]]] = []
         self.wanted = 0  # the size the drainer is waiting for
+        self.running = 0  # calls in the batch under way
+        self.seen = 0  # most calls outstanding at once (running + waiting) since that batch began
         self.filled = asyncio.Event()
 
 
@@ -51,17 +56,19 @@ class Coalescer(Generic[T, R]):
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         state.queue.append((item, future))
+        state.seen = max(state.seen, state.running + len(state.queue))
         if len(state.queue) >= state.wanted:
             state.filled.set()
         return await future
 
     async def _drain(self, key: Hashable, state: _Key[T, R]) -> None:
-        last = 0
+        recent: deque[int] = deque(maxlen=PEAK_OF)
         try:
             await asyncio.sleep(0)  # let the submit that started us enqueue its call
             while state.queue:
-                if 1 < last > len(state.queue):
-                    state.wanted = min(last, self._max)
+                peak = max(recent, default=0)
+                if 1 < peak > len(state.queue):
+                    state.wanted = min(peak, self._max)
                     state.filled.clear()
                     try:
                         await asyncio.wait_for(state.filled.wait(), self._linger)
@@ -69,8 +76,10 @@ class Coalescer(Generic[T, R]):
                         pass
                     state.wanted = 0
                 batch, state.queue = state.queue[: self._max], state.queue[self._max:]
-                last = len(batch)
+                recent.append(state.seen)
+                state.running, state.seen = len(batch), len(batch) + len(state.queue)
                 await self._settle(batch)
+                state.running = 0
         finally:
             del self._keys[key]
 

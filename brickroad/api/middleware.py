@@ -1,4 +1,4 @@
-"""ASGI middleware: path normalisation and the request-body cap."""
+"""ASGI middleware: path normalisation and the request-body cap, in one layer (every layer costs every request)."""
 
 from __future__ import annotations
 
@@ -12,26 +12,17 @@ from brickroad.errors import PayloadTooLarge
 _SLASHES = re.compile(r"/{2,}")
 
 
-class NormalizePath:
+def normalize_path(path: str) -> str:
     """`/api/v1//users/me.json` and `/api/v1/users/me` reach the same route."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            path = scope["path"]
-            if "//" in path:
-                path = _SLASHES.sub("/", path)
-            if path.startswith("/api/") and path.endswith(".json"):
-                path = path[:-5]
-            if path != scope["path"]:
-                scope = dict(scope, path=path, raw_path=path.encode())
-        await self.app(scope, receive, send)
+    if "//" in path:
+        path = _SLASHES.sub("/", path)
+    if path.startswith("/api/") and path.endswith(".json"):
+        path = path[:-5]
+    return path
 
 
-class BodyLimit:
-    """Refuse bodies over the cap: early on Content-Length, else while streaming."""
+class Ingress:
+    """Normalise the path; refuse bodies over the cap, early on Content-Length, else while streaming."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -41,8 +32,11 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = normalize_path(scope["path"])
+        if path != scope["path"]:
+            scope = dict(scope, path=path, raw_path=path.encode())
         limit = self.max_bytes
-        for name, value in scope.get("headers", []):
+        for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
                     declared = int(value)
