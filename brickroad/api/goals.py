@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+from starlette.responses import Response
+
 from brickroad.api.endpoint import ApiRequest, writes
 from brickroad.api.params import as_int, get_bool
+from brickroad.api.responses import encoded_json
 from brickroad.api.serialize import goal_json, todayta
 from brickroad.errors import Invalid
 from brickroad.services import goals as goal_service
@@ -41,10 +45,10 @@ def archived(req: ApiRequest) -> list[dict[str, Any]]:
     return [_out(req, v) for v in goal_service.list_goals(req.ctx, user, archived=True)]
 
 
-_GOAL_JSON = Memo(512)  # (goal id, how it is shown) -> (the view it was made from, its JSON)
+_GOAL_JSON = Memo(512)  # (goal id, how it is shown) -> (the view it was made from, its JSON, encoded by todayta)
 
 
-def get_goal(req: ApiRequest) -> dict[str, Any]:
+def get_goal(req: ApiRequest) -> dict[str, Any] | Response:
     user = req.owner(req.path["username"])
     count = _count(req)
     with_points = get_bool(req.params, "datapoints") or count is not None
@@ -52,18 +56,20 @@ def get_goal(req: ApiRequest) -> dict[str, Any]:
     if view.rows is None:
         return _out(req, view)
     # The JSON is a function of the view (shared while its goal row is unchanged), the user and the
-    # clock (todayta only): reuse it while the view is the same object.
+    # clock (todayta only): reuse it, encoded, while the view is the same object.
     emaciated = get_bool(req.params, "emaciated")
     base = req.ctx.settings.base_url
     key = (view.goal.id, user.username, user.timezone, base, emaciated)
     now = req.ctx.clock.now()
     cached = _GOAL_JSON.get(key)
-    if cached is not None and cached[0] is view:
-        out: dict[str, Any] = cached[1]
-    else:
-        out = goal_json(view, user, base, now, emaciated=emaciated)
-        _GOAL_JSON.put(key, (view, out))
-    return {**out, "todayta": todayta(view, user, now)}
+    if cached is None or cached[0] is not view:
+        cached = (view, goal_json(view, user, base, now, emaciated=emaciated), {})
+        _GOAL_JSON.put(key, cached)
+    today = todayta(view, user, now)
+    body = cached[2].get(today)
+    if body is None:
+        body = cached[2][today] = orjson.dumps({**cached[1], "todayta": today})
+    return encoded_json(body)
 
 
 def create_goal(req: ApiRequest) -> dict[str, Any]:

@@ -17,6 +17,11 @@ class JSON(Response):
         return orjson.dumps(content)
 
 
+def encoded_json(body: bytes, status: int = 200) -> Response:
+    """A response from JSON already encoded (cached bodies)."""
+    return Response(body, status_code=status, media_type="application/json")
+
+
 def error_response(exc: BrickroadError) -> JSON:
     return JSON(exc.body(), status_code=exc.status, headers=exc.headers or None)
 

@@ -239,17 +239,20 @@ def _create_together(
     now = ctx.clock.now()
     with ctx.db.write() as conn:
         goal = goal_service.load(conn, user, slug, for_update=True)
-        outcomes: list[Datapoint | BrickroadError] = []
-        written: list[Datapoint] = []
+        parsed: list[PointInput | Invalid] = []
         for p in requests:
             try:
-                # Both raise before writing anything of this point (xids are checked before the insert).
-                point = _upsert(conn, user, goal, parse_input(p, goal, user.timezone, now), origin, now)
+                parsed.append(parse_input(p, goal, user.timezone, now))
             except Invalid as exc:
-                outcomes.append(exc)
-                continue
-            outcomes.append(point)
-            written.append(point)
+                parsed.append(exc)
+        inputs = [i for i in parsed if isinstance(i, PointInput)]
+        if any(i.xid is not None for i in inputs):
+            written_or_not = [_upsert_or_refusal(conn, user, goal, i, origin, now) for i in inputs]
+        else:  # one bulk insert, as create_all does (requestid repeats still upsert one by one)
+            written_or_not = list(_write_batch(conn, user, goal, inputs, origin, now))
+        taken = iter(written_or_not)
+        outcomes = [next(taken) if isinstance(i, PointInput) else i for i in parsed]
+        written = [o for o in outcomes if isinstance(o, Datapoint)]
         if any(p.status != "duplicate" for p in written):
             _finish(conn, user, goal, now, written)
         # Event webhooks for all points at once; a confirmation mail for each request that asked.
@@ -260,6 +263,15 @@ def _create_together(
             if isinstance(o, Datapoint) and p.get("sendmail"):
                 webhooks.datapoint_written(conn, user, goal, [o], now, sendmail=p["sendmail"])
         return outcomes
+
+
+def _upsert_or_refusal(
+    conn: Connection, user: User, goal: Goal, inp: PointInput, origin: str, now: int
+) -> Datapoint | Invalid:
+    try:
+        return _upsert(conn, user, goal, inp, origin, now)  # raises before writing (xid taken)
+    except Invalid as exc:
+        return exc
 
 
 def _batch_items(value: Any) -> list[Any]:

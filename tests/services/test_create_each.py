@@ -50,19 +50,20 @@ def test_an_unknown_goal_answers_every_request(ctx: Context) -> None:
 def test_an_unexpected_failure_retries_each_alone(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     """A crash the shared transaction can't pin on one request rolls it back; then each runs by itself."""
     user = _user_with_goal(ctx)
-    real = point_service._upsert
+    real = point_service._write_batch
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls["n"] += 1
-        if calls["n"] == 2:  # the second point of the shared transaction
+        if calls["n"] == 1:  # the shared transaction's bulk insert
             raise RuntimeError("disk hiccup")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(point_service, "_upsert", flaky)
+    monkeypatch.setattr(point_service, "_write_batch", flaky)
     out = point_service.create_each(ctx, user, "g", [{"value": 1, "comment": "a"}, {"value": 2, "comment": "b"},
                                                      {"value": 4, "comment": "c"}])
     assert [o.status for o in out] == ["created"] * 3  # type: ignore[union-attr]
+    assert calls["n"] == 1  # the retries went one by one
     points = point_service.listing(ctx, user, "g")
     assert sorted(p.comment for p in points if not p.is_initial) == ["a", "b", "c"]  # nothing twice
     assert _curval(ctx, user) == 7
