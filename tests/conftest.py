@@ -56,14 +56,26 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
         return
+    _require_pg()
+    with pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database, for tests of PostgreSQL-only behaviour."""
+    _require_pg()
+    with pg_database() as url:
+        yield url
+
+
+def _require_pg() -> None:
     problem = _pg_reachable()
     if problem:
         message = f"PostgreSQL at {PG_ADMIN_URL} unreachable ({problem}): PostgreSQL tests were NOT run"
         if PG_REQUIRED:
             pytest.fail(message)
         pytest.skip(message)
-    with pg_database() as url:
-        yield url
 
 
 @contextmanager

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import threading
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import NullPool
 
 WRITE_LOCK_WAIT = 30.0  # seconds, as the busy timeout
@@ -37,6 +39,33 @@ def _configure_sqlite(engine: Engine) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         # Straight to the driver: exec_driver_sql costs more than the BEGIN itself.
         driver.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
+
+
+IDLE_PING = 10.0  # seconds a pooled PostgreSQL connection may sit unused before it is checked
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only if it sat idle a while (not on every checkout).
+
+    A ping on every checkout (pool_pre_ping) costs a round trip per request;
+    a connection in steady use proves itself, and the connections a database
+    restart kills while in use fail once and make SQLAlchemy discard the pool.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned_at")
+        if returned is not None and time.monotonic() - returned < IDLE_PING:
+            return
+        try:
+            dbapi_conn.execute("SELECT 1")
+            dbapi_conn.rollback()
+        except Exception as exc:
+            raise DisconnectionError() from exc  # the pool replaces it and checks out again
 
 
 class Database:
@@ -75,7 +104,8 @@ class Database:
             self.dialect = "postgresql"
             # Keep as many as a busy process uses at once (an overflow connection is closed when
             # returned, and opening one costs milliseconds); the same 24 at most as before.
-            self.engine = create_engine(url, echo=echo, pool_size=16, max_overflow=8, pool_pre_ping=True)
+            self.engine = create_engine(url, echo=echo, pool_size=16, max_overflow=8)
+            _ping_when_idle(self.engine)
             self._writer = self.engine
             self._write_lock = None
         else:

@@ -90,3 +90,33 @@ def test_nested_writes_join_the_outer_transaction(ctx: Context) -> None:
         user_rows.insert_user(conn, username="joined_c", timezone="UTC", created_at=1, updated_at=1)
     with ctx.db.read() as conn:
         assert user_rows.by_username(conn, "joined_c") is not None
+
+
+def test_a_postgresql_connection_killed_while_idle_is_replaced_on_checkout(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Connections in steady use aren't pinged; one idle past IDLE_PING is, and a dead one is swapped out."""
+    from brickroad.store import db as db_module
+    from brickroad.store.db import Database
+
+    db = Database(pg_url)
+    try:
+        with db.engine.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        killer = Database(pg_url)  # kill it from another pool while it sits in this one
+        with killer.engine.connect() as admin:
+            assert admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+        killer.dispose()
+        with pytest.raises(Exception), db.read() as conn:  # returned just now: not pinged, the kill shows
+            conn.execute(text("SELECT 1"))
+        monkeypatch.setattr(db_module, "IDLE_PING", 0.0)  # every connection now counts as idle
+        with db.engine.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        killer = Database(pg_url)
+        with killer.engine.connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        killer.dispose()
+        with db.read() as conn:  # idle past the limit: pinged, found dead, replaced
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+    finally:
+        db.dispose()
