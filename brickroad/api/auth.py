@@ -43,10 +43,25 @@ def _from_header(ctx: Context, header: str) -> User:
     raise Unauthorized("token", "no_token", NO_TOKEN)
 
 
+def credential(params: Mapping[str, object], headers: Mapping[str, str]) -> tuple[str, str] | None:
+    """What `authenticate` will judge the caller by: equal credentials get equal answers."""
+    for name in ("auth_token", "access_token"):
+        if params.get(name) is not None:
+            return name, str(params[name])
+    header = headers.get("authorization")
+    return ("authorization", header) if header else None
+
+
+def drop_credentials(params: dict[str, object]) -> None:
+    """Remove credential params, so services never see them (as `authenticate` does)."""
+    params.pop("auth_token", None)
+    params.pop("access_token", None)
+
+
 def authenticate(ctx: Context, params: dict[str, object], headers: Mapping[str, str]) -> User:
     """Resolve the caller; credential params are removed so services never see them."""
-    auth_token = params.pop("auth_token", None)
-    access_token = params.pop("access_token", None)
+    auth_token, access_token = params.get("auth_token"), params.get("access_token")
+    drop_credentials(params)
     if auth_token is not None:
         user = tokens.user_for_token(ctx, str(auth_token))
         if user is None:

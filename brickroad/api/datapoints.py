@@ -37,17 +37,18 @@ def list_points(req: ApiRequest) -> list[dict[str, Any]]:
     return [datapoint_json(p, user) for p in points]
 
 
-def _goal_key(req: ApiRequest) -> tuple[int, str]:
-    return req.owner(req.path["username"]).pk, req.path["slug"]
+def _goal_key(req: ApiRequest) -> tuple[str, str]:
+    return req.path["username"], req.path["slug"]
 
 
 def _create_points(reqs: list[ApiRequest]) -> list[Any]:
-    """Concurrent creates on one goal (one key: same owner, same slug), in one transaction."""
+    """Concurrent creates on one goal (one key: same caller, same path), in one transaction."""
     req = reqs[0]
+    user = req.owner(req.path["username"])
     outcomes = point_service.create_each(
-        req.ctx, req.user, req.path["slug"], [r.params for r in reqs], origin=_origin(req)
+        req.ctx, user, req.path["slug"], [r.params for r in reqs], origin=_origin(req)
     )
-    return [datapoint_json(o, req.user) if isinstance(o, Datapoint) else o for o in outcomes]
+    return [datapoint_json(o, user) if isinstance(o, Datapoint) else o for o in outcomes]
 
 
 create_point = Batched(key=_goal_key, run=_create_points)

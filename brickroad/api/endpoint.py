@@ -45,13 +45,24 @@ Handler = Callable[[ApiRequest], Any]
 class Batched:
     """A write whose concurrent calls with the same key share one transaction (api/coalesce.py).
 
-    `key(req)` runs after authentication, reading only (it checks ownership);
-    `run(reqs)` gets requests with one key and returns one outcome per request:
-    the result, or the BrickroadError that request alone answers with.
+    `key(req)` names what the call writes, from the path alone (calls with the
+    same credential and key are batched, and authenticated once per batch);
+    `run(reqs)` gets authenticated requests with one key and returns one
+    outcome per request: the result, or the BrickroadError it alone answers with.
     """
 
     key: Callable[[ApiRequest], Hashable]
     run: Callable[[list[ApiRequest]], list[Any]]
+
+
+@dataclass
+class _Call:
+    """A batched request on its way through, and what it came back with."""
+
+    req: ApiRequest
+    request_bytes: int
+    outcome: Any = None
+    usage: quotas.Usage | None = None
 
 
 async def read_params(request: Request) -> Params:
@@ -71,18 +82,16 @@ def api_endpoint(
     render_error: Callable[[BrickroadError], Response] = error_response,
 ) -> Callable[[Request], Any]:
     """Wrap a sync handler: parse async, then authenticate, count and run it (in a worker thread if it may block)."""
-    batched = handler if isinstance(handler, Batched) else None
-    coalescer = Coalescer(lambda reqs: run_in_threadpool(batched.run, reqs)) if batched else None
+    if isinstance(handler, Batched):
+        return _batched_endpoint(handler)
 
     async def endpoint(request: Request) -> Response:
         ctx: Context = request.app.state.ctx
-        # Batched writes authenticate like a GET (a read) and then queue for their batch.
-        reads_only = batched is not None or (request.method == "GET" and not getattr(handler, "writes", False))
+        reads_only = request.method == "GET" and not getattr(handler, "writes", False)
         inline = reads_only and ctx.db.dialect == "sqlite"
         meter = quotas.for_context(ctx) if authenticated and ctx.settings.quotas_enabled else None
         usage: quotas.Usage | None = None
         user: User | None = None
-        first = batched.key if batched else handler
 
         def call(req: ApiRequest, request_bytes: int) -> Any:
             nonlocal usage, user
@@ -90,7 +99,7 @@ def api_endpoint(
                 req.user = user = auth.authenticate(ctx, req.params, req.headers)
                 if meter is not None:
                     usage = meter.admit(user, request_bytes)
-            return first(req)
+            return handler(req)
 
         def call_in_one_read(req: ApiRequest, request_bytes: int) -> Any:
             # One snapshot, one transaction and one pooled connection for the token and the
@@ -101,26 +110,84 @@ def api_endpoint(
                 return call(req, request_bytes)
 
         try:
-            params = await read_params(request)
-            req = ApiRequest(ctx, request.method, dict(request.path_params), params, request.headers)
-            request_bytes = len(await request.body())
+            req, request_bytes = await _api_request(request, ctx)
             if inline:
                 # A WAL read never waits for a writer and takes well under a
                 # millisecond: running it here beats the hop to a worker thread.
                 result = call_in_one_read(req, request_bytes)
             else:
                 result = await run_in_threadpool(call_in_one_read if reads_only else call, req, request_bytes)
-            if coalescer is not None:
-                result = await coalescer.submit(result, req)
-                if isinstance(result, BrickroadError):
-                    raise result
             response = result if isinstance(result, Response) else JSON(result)
         except BrickroadError as exc:
             response = render_error(exc)
-        if meter is not None and usage is not None and user is not None:
-            usage = meter.add_response(user, usage, len(response.body))
-            response.headers.update(usage.headers())
-        return response
+        return _counted(meter, user, usage, response)
+
+    return endpoint
+
+
+async def _api_request(request: Request, ctx: Context) -> tuple[ApiRequest, int]:
+    params = await read_params(request)
+    req = ApiRequest(ctx, request.method, dict(request.path_params), params, request.headers)
+    return req, len(await request.body())
+
+
+def _counted(meter: quotas.Quotas | None, user: User | None, usage: quotas.Usage | None,
+             response: Response) -> Response:
+    """Count the response's bytes and say what is left of the day's allowance."""
+    if meter is not None and usage is not None and user is not None:
+        usage = meter.add_response(user, usage, len(response.body))
+        response.headers.update(usage.headers())
+    return response
+
+
+def _batched_endpoint(batched: Batched) -> Callable[[Request], Any]:
+    """Calls with the same credential and key wait for one batch: one authentication, one transaction."""
+
+    def run(calls: list[_Call]) -> list[_Call]:
+        ctx = calls[0].req.ctx
+        meter = quotas.for_context(ctx) if ctx.settings.quotas_enabled else None
+        try:
+            user = auth.authenticate(ctx, calls[0].req.params, calls[0].req.headers)
+        except BrickroadError as exc:  # the same credential: the same answer for all
+            for c in calls:
+                c.outcome = exc
+            return calls
+        admitted: list[_Call] = []
+        for c in calls:
+            auth.drop_credentials(c.req.params)
+            c.req.user = user
+            try:
+                c.usage = meter.admit(user, c.request_bytes) if meter is not None else None
+            except BrickroadError as exc:
+                c.outcome = exc
+                continue
+            admitted.append(c)
+        if admitted:
+            try:
+                outcomes = batched.run([c.req for c in admitted])
+            except BrickroadError as exc:  # ownership, or the goal itself: one answer for all
+                outcomes = [exc] * len(admitted)
+            for c, outcome in zip(admitted, outcomes):
+                c.outcome = outcome
+        return calls
+
+    coalescer: Coalescer[_Call, _Call] = Coalescer(lambda calls: run_in_threadpool(run, calls))
+
+    async def endpoint(request: Request) -> Response:
+        ctx: Context = request.app.state.ctx
+        try:
+            req, request_bytes = await _api_request(request, ctx)
+            key = (auth.credential(req.params, req.headers), batched.key(req))
+            call = await coalescer.submit(key, _Call(req, request_bytes))
+            if isinstance(call.outcome, BrickroadError):
+                raise call.outcome
+            response = JSON(call.outcome)
+        except BrickroadError as exc:
+            response = error_response(exc)
+            call = None
+        if call is None or call.usage is None:
+            return response
+        return _counted(quotas.for_context(ctx), call.req.user, call.usage, response)
 
     return endpoint
 

@@ -81,3 +81,29 @@ def test_creates_on_different_goals_and_users_stay_apart(server, http, alice, ma
             mine = [p for p in listed if not p["is_initial"]]
             assert len(mine) == 10 and {p["comment"] for p in mine} == {who.username}
             assert get_goal(http, who.token, slug)["curval"] == 10
+
+
+def test_a_burst_is_authenticated_and_counted_per_request(server, http, ctx, alice, make_user):
+    """Batched requests still each pass the token check and each count towards the daily quota."""
+    from brickroad.services import quotas
+
+    create_goal(http, alice.token, "counted")
+    quotas.for_context(ctx).set_limits(alice.user, 12, None)  # the goal create above used one
+    bodies = [{"auth_token": alice.token, "value": 1} for _ in range(20)]
+    bodies += [{"auth_token": "not-a-token", "value": 1} for _ in range(3)]
+    replies = _post_all(server.url, "counted", bodies)
+    good = [r for r in replies[:20] if r.status_code == 200]
+    refused = [r for r in replies[:20] if r.status_code == 429]
+    assert (len(good), len(refused)) == (11, 9)
+    assert all("Retry-After" in r.headers for r in refused)
+    assert min(int(r.headers["X-RateLimit-Remaining"]) for r in good) == 0
+    meter = quotas.for_context(ctx)
+    meter.counters.flush()
+    assert meter.today(alice.user).requests == 12  # the create, then each accepted request once
+    assert [r.status_code for r in replies[20:]] == [401] * 3
+    assert all(r.json()["errors"]["auth_token"] == "bad_token" for r in replies[20:])
+    listed = http.get("/api/v1/users/me/goals/counted/datapoints.json", params={"auth_token": alice.token})
+    assert listed.status_code == 429  # the day's allowance is used up...
+    quotas.for_context(ctx).set_limits(alice.user, 1000, None)
+    listed = http.get("/api/v1/users/me/goals/counted/datapoints.json", params={"auth_token": alice.token})
+    assert len([p for p in listed.json() if not p["is_initial"]]) == 11  # ...and only the accepted ones wrote
