@@ -307,6 +307,13 @@ def normberlize(x: Num | str) -> str:
     return re.sub(r"^0+(.)", r"\1", re.sub(r"\.$", "", mant))
 
 
+@lru_cache(maxsize=256)  # a handful of quanta, asked again and again
+def _decimal_power(r: float) -> int | None:
+    """p when r is 10**p for some p < 0 (0.1, 0.01, ...), else None."""
+    m = re.fullmatch(r"0?\.(0*)10*", normberlize(r))
+    return -len(m.group(1)) - 1 if m else None
+
+
 def tidyround(x: Num, r: Num = 1) -> float:
     """Round x to the nearest multiple of r, avoiding float noise for
     r = 10^-p by going through a decimal string like the reference."""
@@ -316,10 +323,9 @@ def tidyround(x: Num, r: Num = 1) -> float:
     if r == 0:
         return x
     y = js_round(x / r)
-    m = re.fullmatch(r"0?\.(0*)10*", normberlize(r))
-    if not m:
+    p = _decimal_power(r)
+    if p is None:
         return y * r
-    p = -len(m.group(1)) - 1
     # Via the canonical string, like the reference: for |y| >= 1e21 the JS
     # string is already in exponent form, the concatenation is garbage and
     # the result is NaN there too.
@@ -357,15 +363,20 @@ def dayparse(s: str | Num | None) -> float | None:
     if s is None:
         return None
     if isinstance(s, str):
-        m = _DAYSTAMP.match(s)
-        if not m:
-            try:
-                return float(s)
-            except ValueError:
-                return math.nan
-        y, mo, d = (int(g) for g in m.groups())
-        return float(calendar.timegm((y, mo, d, 0, 0, 0)))
+        return _dayparse_text(s)
     return float(s)
+
+
+@lru_cache(maxsize=1024)  # the same few dates on every recompute
+def _dayparse_text(s: str) -> float:
+    m = _DAYSTAMP.match(s)
+    if not m:
+        try:
+            return float(s)
+        except ValueError:
+            return math.nan
+    y, mo, d = (int(g) for g in m.groups())
+    return float(calendar.timegm((y, mo, d, 0, 0, 0)))
 
 
 def daysnap(t: Num) -> float:
