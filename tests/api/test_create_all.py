@@ -69,6 +69,25 @@ def test_requestids_upsert_within_and_across_batches(http, alice, clock):
     assert get_goal(http, alice.token, "rb")["curval"] == 1 + 10 + 3
 
 
+def test_a_batch_of_stored_requestids_answers_duplicates_and_updates_in_order(http, alice, clock):
+    create_goal(http, alice.token, "rerun")
+    first = [{"value": v, "comment": f"c{v}", "requestid": f"r{v}"} for v in (1, 2, 3)]
+    created = http.post(URL.format("rerun"), json={"auth_token": alice.token, "datapoints": first}).json()
+    clock.advance(5)
+    again = [*first,
+             {"value": 20, "requestid": "r2"},  # changes r2 ...
+             {"value": 2, "comment": "c2", "requestid": "r2"},  # ... and back: must compare with 20, not the stored 2
+             {"value": 3, "comment": "c3", "requestid": "r3"}]  # a repeat of an unchanged point
+    r = http.post(URL.format("rerun"), json={"auth_token": alice.token, "datapoints": again})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert [p["status"] for p in out] == ["duplicate", "duplicate", "duplicate", "updated", "updated", "duplicate"]
+    assert [p["id"] for p in out] == [p["id"] for p in created] + [created[1]["id"], created[1]["id"], created[2]["id"]]
+    assert out[0]["comment"] == "c1" and out[4]["value"] == 2.0
+    g = get_goal(http, alice.token, "rerun")
+    assert (g["curval"], g["numpts"]) == (6, 4)
+
+
 def test_large_batch(http, alice, clock):
     create_goal(http, alice.token, "big")
     pts = [{"value": 1, "timestamp": clock.now() - i * 60} for i in range(500)]
