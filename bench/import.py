@@ -6,6 +6,23 @@ library, writes a CSV and times the CLI end to end (process start included),
 then times the same import again (every row a duplicate). Prints figures only.
 
     .venv/bin/python bench/import.py [--points 100000] [--batch-size 5000]
+
+Figures (2-core dev VM shared with other work; before/after alternated in one
+session, so read the ranges, not the digits): 100k points end to end went from
+10,000-17,800 points/s to 19,900-30,100 (the last alternated set: 10,000-13,200
+before, 25,000-30,100 after; target 20,000). The all-duplicates re-import went
+from 5,100-7,000 to 24,900-35,200 points/s. The CLI alone does 66k-78k against
+the stub. What changed: graph renders wait two seconds and a request with a
+newer one behind it is skipped (the in-process worker was drawing the growing
+100k-point goal every second, about a third of the server's CPU during the
+import); daystamps in integer arithmetic (2.8 -> 0.8 us a point); requestids
+looked up with one bound list and repeats answered from that lookup (the
+re-import did a query per point); `brickroad import` asks create_all for
+compact=true answers (ids and statuses, not 2 MB of datapoints per batch).
+Where the server's time goes now (py-spy, create_all ~ 87% of its samples):
+SQLite's executemany ~ 27%, the road-engine recompute ~ 17% (services/goals.py
+and the point cache, being rewritten separately), per-point validation and row
+building ~ 15%.
 """
 
 from __future__ import annotations

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from brickroad.api.endpoint import ApiRequest, Batched
-from brickroad.api.params import as_int
+from brickroad.api.params import as_bool, as_int
 from brickroad.api.serialize import datapoint_json
 from brickroad.errors import Invalid
 from brickroad.services import datapoints as point_service
 from brickroad.services.goal_models import Datapoint
+from brickroad.store.ids import public_id
 
 
 def _origin(req: ApiRequest) -> str:
@@ -55,10 +56,18 @@ create_point = Batched(key=_goal_key, run=_create_points)
 
 
 def create_all(req: ApiRequest) -> list[dict[str, Any]]:
+    """The created points as Beeminder answers; with compact=true only each one's id and status.
+
+    compact is ours (bulk importers such as `brickroad import` read nothing else, and
+    the full objects are most of a big batch's cost); the default stays Beeminder's.
+    """
     user = req.owner(req.path["username"])
     if "datapoints" not in req.params:
         raise Invalid("datapoints", "can't be blank")
+    compact = as_bool(req.params["compact"], "compact") if req.params.get("compact") is not None else False
     points = point_service.create_all(req.ctx, user, req.path["slug"], req.params["datapoints"], origin=_origin(req))
+    if compact:
+        return [{"id": public_id(p.id), "status": p.status} for p in points]
     return [datapoint_json(p, user) for p in points]
 
 

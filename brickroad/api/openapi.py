@@ -127,8 +127,16 @@ def _v1_paths() -> dict[str, Any]:
             "post": _op("Add a datapoint (a repeated requestid updates instead)", _json(_ref("Datapoint")), goal, _body(POINT_PARAMS, ["value"]), tag="datapoints"),
         },
         "/api/v1/users/{username}/goals/{slug}/datapoints/create_all.json": {
-            "post": _op("Add several datapoints, all or nothing", _json({"type": "array", "items": _ref("Datapoint")}), goal,
-                        _body({"datapoints": {"oneOf": [{"type": "array", "items": {"type": "object", "properties": POINT_PARAMS}}, _S]}}, ["datapoints"]),
+            "post": _op("Add several datapoints, all or nothing",
+                        _json({"oneOf": [{"type": "array", "items": _ref("Datapoint")},
+                                         {"type": "array", "items": _ref("PointStatus")}]},
+                              "The created, updated or duplicate points in the order sent (with `status`); "
+                              "with compact=true only their ids and statuses"),
+                        goal + [_query("compact", _B, "brickroad only (Beeminder ignores it): answer "
+                                       "[{\"id\", \"status\"}, …] instead of full datapoints, for bulk imports. "
+                                       "May also come in the form or JSON body.")],
+                        _body({"datapoints": {"oneOf": [{"type": "array", "items": {"type": "object", "properties": POINT_PARAMS}}, _S]},
+                               "compact": _B}, ["datapoints"]),
                         tag="datapoints")},
         "/api/v1/users/{username}/goals/{slug}/datapoints/{point_id}.json": {
             "put": _op("Update a datapoint (PATCH too)", _json(_ref("Datapoint")), point, _body(POINT_PARAMS), tag="datapoints"),
@@ -175,6 +183,8 @@ def _schemas() -> dict[str, Any]:
             "requestid": {"type": ["string", "null"]}, "origin": _S, "creator": {"type": ["string", "null"]},
             "is_dummy": _B, "is_initial": _B, "fulltext": _S, "canonical": _S, "created_at": _S,
             "status": {"type": "string", "enum": ["created", "updated", "duplicate"]}}},
+        "PointStatus": {"type": "object", "required": ["id", "status"], "description": "create_all with compact=true",
+                        "properties": {"id": _S, "status": {"type": "string", "enum": ["created", "updated", "duplicate"]}}},
         "Goal": {"type": "object", "required": ["slug", "id", "goal_type"], "description": "Every Beeminder goal attribute, in the real key order",
                  "properties": {"slug": _S, "id": _S, "title": _S, "goal_type": _S, "goaldate": {"type": ["integer", "null"]},
                                 "goalval": {"type": ["number", "null"]}, "rate": {"type": ["number", "null"]}, "losedate": {"type": ["integer", "null"]},

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from brickroad.cli import client_csv
 from brickroad.cli.client_journal import Journal
 from brickroad.cli.client_output import console
-from brickroad.client import Client, Datapoint, PartialFailure
+from brickroad.client import Client, Datapoint, PartialFailure, PointStatus
 from brickroad.client.errors import describe, item_message
 from brickroad.client.models import NewDatapoint
 
@@ -68,12 +68,12 @@ def send_points(
     report = ImportReport()
     start = time.perf_counter()
 
-    def send(offset: int) -> tuple[int, int, list[Datapoint], list[Any]]:
+    def send(offset: int) -> tuple[int, int, list[PointStatus], list[Any]]:
         batch = points[offset : offset + batch_size]
         try:
-            return offset, len(batch), bee.create_all(slug, batch), []
+            return offset, len(batch), bee.create_all_statuses(slug, batch), []
         except PartialFailure as exc:
-            return offset, len(batch), [Datapoint.from_json(p) for p in exc.successes], [(offset, e) for e in exc.failures]
+            return offset, len(batch), [PointStatus.from_json(p) for p in exc.successes], [(offset, e) for e in exc.failures]
 
     skip = journal.load() if journal is not None else set()
     offsets = [o for o in range(0, len(points), batch_size) if o not in skip]
@@ -95,7 +95,7 @@ def send_points(
                     refused += failures
                 elif journal is not None:
                     journal.mark(offset)
-                report.statuses.update(p.status or "created" for p in created)
+                report.statuses.update(p.status for p in created)
                 report.sent += len(created)
                 progress.advance(task, size)
                 for offset in itertools.islice(pending, 1):

@@ -17,7 +17,7 @@ from brickroad.client.errors import (
     UnexpectedResponse,
     ValidationError,
 )
-from brickroad.client.models import CallResult, Charge, Contract, Datapoint, Goal, NewDatapoint, User
+from brickroad.client.models import CallResult, Charge, Contract, Datapoint, Goal, NewDatapoint, PointStatus, User
 from brickroad.client.sync import Client
 from brickroad.client.transport import DEFAULT_BASE_URL, normalize_base_url
 
@@ -38,6 +38,7 @@ __all__ = [
     "NewDatapoint",
     "NotFound",
     "PartialFailure",
+    "PointStatus",
     "RateLimited",
     "ServerError",
     "UnexpectedResponse",

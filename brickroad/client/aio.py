@@ -11,7 +11,7 @@ import httpx
 
 from brickroad.client import endpoints as ep
 from brickroad.client.base import ClientBase, RawCall
-from brickroad.client.models import CallResult, Charge, Datapoint, Goal, NewDatapoint, User
+from brickroad.client.models import CallResult, Charge, Datapoint, Goal, NewDatapoint, PointStatus, User
 from brickroad.client.transport import Call, build_request, connection_failed, parse, retry_delay
 
 T = TypeVar("T")
@@ -146,6 +146,10 @@ class AsyncClient(ClientBase):
 
     async def create_all(self, slug: str, points: Iterable[NewDatapoint | Mapping[str, Any]]) -> list[Datapoint]:
         return await self._run(ep.create_all(self.username, slug, points))
+
+    async def create_all_statuses(self, slug: str, points: Iterable[NewDatapoint | Mapping[str, Any]]) -> list[PointStatus]:
+        """create_all when only each point's id and status matter (bulk imports): a fraction of the answer to read."""
+        return await self._run(ep.create_all_statuses(self.username, slug, points))
 
     async def update_datapoint(
         self,

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from brickroad.client.models import Charge, Datapoint, Goal, NewDatapoint, User
+from brickroad.client.models import Charge, Datapoint, Goal, NewDatapoint, PointStatus, User
 from brickroad.client.transport import Call
 
 SORT_FIELDS = ("id", "timestamp", "daystamp", "value", "comment", "updated_at", "requestid")
@@ -162,14 +162,31 @@ def create_datapoint(username: str, slug: str, fields: Mapping[str, Any]) -> Cal
     return Call("POST", f"{_goal_path(username, slug)}/datapoints.json", Datapoint.from_json, form=dict(fields))
 
 
-def create_all(
-    username: str, slug: str, points: Iterable[NewDatapoint | Mapping[str, Any]]
-) -> Call[list[Datapoint]]:
+def _create_all_body(points: Iterable[NewDatapoint | Mapping[str, Any]]) -> dict[str, Any]:
     items = [p.params() if isinstance(p, NewDatapoint) else dict(p) for p in points]
     # A JSON-encoded string, as Beeminder's own gem sends it (its server parses
     # the string); brickroad reads a string or a real array alike.
-    encoded = json.dumps(items, separators=(",", ":"), ensure_ascii=False)
-    return Call("POST", f"{_goal_path(username, slug)}/datapoints/create_all.json", _created_points, json={"datapoints": encoded})
+    return {"datapoints": json.dumps(items, separators=(",", ":"), ensure_ascii=False)}
+
+
+def create_all(
+    username: str, slug: str, points: Iterable[NewDatapoint | Mapping[str, Any]]
+) -> Call[list[Datapoint]]:
+    path = f"{_goal_path(username, slug)}/datapoints/create_all.json"
+    return Call("POST", path, _created_points, json=_create_all_body(points))
+
+
+def _created_statuses(body: Any) -> list[PointStatus]:
+    items = body.get("successes") if isinstance(body, dict) else body
+    return [PointStatus.from_json(d) for d in items or []]
+
+
+def create_all_statuses(
+    username: str, slug: str, points: Iterable[NewDatapoint | Mapping[str, Any]]
+) -> Call[list[PointStatus]]:
+    """create_all asking for ids and statuses only (compact=true): brickroad then skips the full objects."""
+    path = f"{_goal_path(username, slug)}/datapoints/create_all.json"
+    return Call("POST", path, _created_statuses, query={"compact": True}, json=_create_all_body(points))
 
 
 def update_datapoint(username: str, slug: str, point_id: str, fields: Mapping[str, Any]) -> Call[Datapoint]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -61,6 +61,20 @@ class Datapoint:
         point.value = float(point.value) if point.value is not None else 0.0
         point.comment = point.comment or ""
         return point
+
+
+class PointStatus(NamedTuple):
+    """What create_all_statuses gives per point: its id and "created", "updated" or "duplicate"."""
+
+    id: str
+    status: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> PointStatus:
+        # Full datapoints (beeminder.com ignores compact) or brickroad's {"id", "status"}: read the same two keys.
+        if not isinstance(data, dict):
+            raise TypeError(f"expected a JSON object for a datapoint, got {type(data).__name__}")
+        return cls(_object_id(data.get("id")) or "", data.get("status") or "created")
 
 
 @dataclass

@@ -323,7 +323,7 @@ def _write_batch(
     conn: Connection, user: User, goal: Goal, inputs: list[PointInput], origin: str, now: int
 ) -> list[Datapoint]:
     rids = [i.requestid for i in inputs if i.requestid is not None]
-    taken = {r["requestid"] for r in point_rows.by_requestids(conn, goal.id, rids)}
+    taken = {r["requestid"]: r for r in point_rows.by_requestids(conn, goal.id, rids)}
     seen: set[str] = set()
     results: list[Datapoint | None] = [None] * len(inputs)
     fresh: list[tuple[int, dict[str, Any]]] = []
@@ -339,8 +339,26 @@ def _write_batch(
         results[idx] = Datapoint(id=pk, status="created", **row)
     for idx, inp in enumerate(inputs):
         if results[idx] is None:
-            results[idx] = _upsert(conn, user, goal, inp, origin, now)
+            known = _known_duplicate(taken, inp, goal, user.timezone)
+            results[idx] = known or _upsert(conn, user, goal, inp, origin, now)
     return [r for r in results if r is not None]
+
+
+def _known_duplicate(taken: dict[str, Any], inp: PointInput, goal: Goal, tz: str) -> Datapoint | None:
+    """The stored point `inp` repeats unchanged, from the rows fetched before the writes; else None.
+
+    A re-run import is all duplicates: this spares each a query. The fetched row
+    is good for the first time the batch names its requestid only (pop): a later
+    repeat may follow an update, so it goes through _upsert and reads afresh.
+    """
+    row = taken.pop(inp.requestid, None) if inp.requestid is not None else None
+    if row is None:
+        return None
+    existing = Datapoint.from_row(row)
+    if not _same(existing, inp, goal, tz):
+        return None
+    existing.status = "duplicate"
+    return existing
 
 
 def _find(conn: Connection, goal: Goal, point_id: str) -> Datapoint:

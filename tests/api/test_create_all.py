@@ -69,6 +69,51 @@ def test_requestids_upsert_within_and_across_batches(http, alice, clock):
     assert get_goal(http, alice.token, "rb")["curval"] == 1 + 10 + 3
 
 
+def test_a_batch_of_stored_requestids_answers_duplicates_and_updates_in_order(http, alice, clock):
+    create_goal(http, alice.token, "rerun")
+    first = [{"value": v, "comment": f"c{v}", "requestid": f"r{v}"} for v in (1, 2, 3)]
+    created = http.post(URL.format("rerun"), json={"auth_token": alice.token, "datapoints": first}).json()
+    clock.advance(5)
+    again = [*first,
+             {"value": 20, "requestid": "r2"},  # changes r2 ...
+             {"value": 2, "comment": "c2", "requestid": "r2"},  # ... and back: must compare with 20, not the stored 2
+             {"value": 3, "comment": "c3", "requestid": "r3"}]  # a repeat of an unchanged point
+    r = http.post(URL.format("rerun"), json={"auth_token": alice.token, "datapoints": again})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert [p["status"] for p in out] == ["duplicate", "duplicate", "duplicate", "updated", "updated", "duplicate"]
+    assert [p["id"] for p in out] == [p["id"] for p in created] + [created[1]["id"], created[1]["id"], created[2]["id"]]
+    assert out[0]["comment"] == "c1" and out[4]["value"] == 2.0
+    g = get_goal(http, alice.token, "rerun")
+    assert (g["curval"], g["numpts"]) == (6, 4)
+
+
+def test_compact_answers_ids_and_statuses_only(http, alice, clock):
+    create_goal(http, alice.token, "cmp")
+    pts = [{"value": 1, "requestid": "k1"}, {"value": 2, "requestid": "k2"}]
+    r = http.post(URL.format("cmp"), params={"compact": "true"}, json={"auth_token": alice.token, "datapoints": pts})
+    assert r.status_code == 200, r.text
+    first = r.json()
+    assert [sorted(p) for p in first] == [["id", "status"]] * 2 and [p["status"] for p in first] == ["created"] * 2
+    # in the body too (form or JSON), answering in the order sent
+    pts = [{"value": 5, "requestid": "k2"}, {"value": 1, "requestid": "k1"}, {"value": 3}]
+    r = http.post(URL.format("cmp"), data={"auth_token": alice.token, "datapoints": json.dumps(pts), "compact": "1"})
+    out = r.json()
+    assert [p["status"] for p in out] == ["updated", "duplicate", "created"]
+    assert [p["id"] for p in out[:2]] == [first[1]["id"], first[0]["id"]]
+    listed = {p["id"]: p for p in http.get(f"/api/v1/users/me/goals/cmp/datapoints.json?auth_token={alice.token}").json()}
+    assert listed[first[1]["id"]]["value"] == 5.0 and out[2]["id"] in listed
+    full = http.post(URL.format("cmp"), json={"auth_token": alice.token, "datapoints": pts, "compact": False}).json()
+    assert full[0]["requestid"] == "k2" and "fulltext" in full[0]  # the default (and false) is Beeminder's answer
+
+
+def test_a_bad_compact_value_saves_nothing(http, alice):
+    create_goal(http, alice.token, "cmpbad")
+    r = http.post(URL.format("cmpbad"), json={"auth_token": alice.token, "datapoints": [{"value": 1}], "compact": "maybe"})
+    assert r.status_code == 422 and "compact" in r.json()["errors"]
+    assert get_goal(http, alice.token, "cmpbad")["numpts"] == 1
+
+
 def test_large_batch(http, alice, clock):
     create_goal(http, alice.token, "big")
     pts = [{"value": 1, "timestamp": clock.now() - i * 60} for i in range(500)]

@@ -46,7 +46,7 @@ def test_interrupted_import_resumes_without_duplicates(
     cli = cli_for(server, alice.token, tmp_path)
     make_goal(server, alice.token, "resume")
     data = write_csv(tmp_path / "big.csv", [f"2026-11-{1 + i % 20:02d},{i}," for i in range(300)])
-    real = Client.create_all
+    real = Client.create_all_statuses
     calls = {"n": 0}
 
     def flaky(self: Client, slug: str, batch: Any) -> Any:
@@ -55,12 +55,12 @@ def test_interrupted_import_resumes_without_duplicates(
             raise KeyboardInterrupt
         return real(self, slug, batch)
 
-    monkeypatch.setattr(Client, "create_all", flaky)
+    monkeypatch.setattr(Client, "create_all_statuses", flaky)
     stopped = cli.run("import", "resume", str(data), "--batch-size", "50", "--parallel", "1", code=130)
     assert "run the same command again" in stopped.stderr
     assert len(points(server, alice.token, "resume")) == 101
     assert len(list((tmp_path / "state" / "brickroad" / "imports").glob("*.json"))) == 1
-    monkeypatch.setattr(Client, "create_all", real)
+    monkeypatch.setattr(Client, "create_all_statuses", real)
     resumed = cli.run("import", "resume", str(data), "--batch-size", "50")
     assert "(100 already imported, 200 created)" in resumed.stdout  # the journal skips what was saved
     assert len(points(server, alice.token, "resume")) == 301
@@ -73,7 +73,7 @@ def test_lost_journal_or_restart_still_never_duplicates(
     cli = cli_for(server, alice.token, tmp_path)
     make_goal(server, alice.token, "nojournal")
     data = write_csv(tmp_path / "rows.csv", [f"2026-11-{1 + i % 20:02d},{i}," for i in range(120)])
-    real = Client.create_all
+    real = Client.create_all_statuses
     calls = {"n": 0}
 
     def flaky(self: Client, slug: str, batch: Any) -> Any:
@@ -83,9 +83,9 @@ def test_lost_journal_or_restart_still_never_duplicates(
             raise KeyboardInterrupt  # saved by the server, but the journal never heard of it
         return result
 
-    monkeypatch.setattr(Client, "create_all", flaky)
+    monkeypatch.setattr(Client, "create_all_statuses", flaky)
     cli.run("import", "nojournal", str(data), "--batch-size", "40", "--parallel", "1", code=130)
-    monkeypatch.setattr(Client, "create_all", real)
+    monkeypatch.setattr(Client, "create_all_statuses", real)
     resumed = cli.run("import", "nojournal", str(data), "--batch-size", "40")
     assert "(40 already imported, 40 created, 40 duplicate)" in resumed.stdout
     again = cli.run("import", "nojournal", str(data), "--batch-size", "40", "--restart")
@@ -160,10 +160,10 @@ def test_import_stopped_by_the_daily_quota_resumes_later(server: Any, ctx: Any, 
     cli = cli_for(server, alice.token, tmp_path)
     make_goal(server, alice.token, "quota")
     data = write_csv(tmp_path / "q.csv", [f"2026-11-{1 + i % 20:02d},{i},row {i}" for i in range(200)])
-    quotas.for_context(ctx).set_limits(alice.user, None, 60_000)  # room for about one batch of 50
+    quotas.for_context(ctx).set_limits(alice.user, None, 15_000)  # room for about one batch of 50
     stopped = cli.run("import", "quota", str(data), "--batch-size", "50", "--parallel", "1", code=1)
     first, second = stopped.stderr.strip().splitlines()[-2:]
-    assert first.startswith("429: Daily API limit of 60000 bytes reached")
+    assert first.startswith("429: Daily API limit of 15000 bytes reached")
     assert second == "import stopped: run the same command again to resume without duplicates"
     quotas.for_context(ctx).set_limits(alice.user, None, 50_000_000)
     resumed = cli.run("import", "quota", str(data), "--batch-size", "50")

@@ -70,6 +70,23 @@ def test_create_all_and_paging(server: Any, alice: Any) -> None:
         assert len(list(bee.iter_datapoints("bulk", sort="value", per=1000))) == 122
 
 
+def test_create_all_statuses_answers_ids_and_statuses_in_order(server: Any, alice: Any) -> None:
+    with client_for(server, alice.token) as bee:
+        new_goal(bee, "compact")
+        points = [NewDatapoint(value=i, daystamp="20261122", requestid=f"c{i}") for i in range(5)]
+        first = bee.create_all_statuses("compact", points)
+        assert [p.status for p in first] == ["created"] * 5
+        changed = [points[0], NewDatapoint(value=99, daystamp="20261122", requestid="c1"), NewDatapoint(value=7)]
+        again = bee.create_all_statuses("compact", changed)
+        assert [p.status for p in again] == ["duplicate", "updated", "created"]
+        assert [p.id for p in again[:2]] == [p.id for p in first[:2]]
+        stored = {p.id: p for p in bee.datapoints("compact")}
+        assert stored[first[1].id].value == 99 and again[2].id in stored
+        with pytest.raises(PartialFailure) as exc:
+            bee.create_all_statuses("compact", [{"value": 1}, {"value": "x"}])
+        assert exc.value.failures[0]["index"] == 1
+
+
 def test_create_all_refusal_names_the_bad_items(server: Any, alice: Any) -> None:
     with client_for(server, alice.token) as bee:
         new_goal(bee, "badbulk")

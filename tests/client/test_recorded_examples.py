@@ -140,6 +140,14 @@ def test_writes_parse_status_and_charge_oid(bee: Client) -> None:
     assert fresh.safebuf is None and fresh.odom is None and fresh.queued
 
 
+def test_statuses_only_create_all_reads_beeminders_full_answer(bee: Client) -> None:
+    # beeminder.com ignores compact=true and answers full datapoints: ids and statuses come from those.
+    batch = bee.create_all_statuses("exercise", [{"value": 1}, {"value": 2, "requestid": "batch-0308"}])
+    full = bee.create_all("exercise", [{"value": 1}, {"value": 2, "requestid": "batch-0308"}])
+    assert batch == [(p.id, p.status) for p in full] and all(p.id for p in batch)
+    assert bee.seen[-2].url.params["compact"] == "true"  # type: ignore[attr-defined]
+
+
 def test_documented_charge_shape_with_a_plain_id(examples: Path) -> None:
     transport = httpx.MockTransport(lambda r: httpx.Response(200, content=(examples / "charge_documented_shape.json").read_bytes()))
     with Client(token="t", transport=transport) as bee:

@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from brickroad.services import graph_images
+from brickroad.services import graph_images, outbox
 from brickroad.store import goals as goal_rows
 from tests.api.goalkit import add_point, create_goal, get_goal
 
@@ -70,6 +70,7 @@ def test_a_datapoint_queues_a_render_that_clears_queued(http, alice, clock, ctx)
     assert queued["graph_url"] != before["graph_url"]  # a new version: no cache shows the old picture
     install_handlers()
     js = JobSettings()
+    clock.advance(outbox.GRAPH_SETTLE)
     for _ in range(5):  # the graph row is due now; other tests' rows may share the queue
         delivery.deliver_batch(ctx, js)
         if get_goal(http, alice.token, "drawn")["queued"] is False:
@@ -79,3 +80,37 @@ def test_a_datapoint_queues_a_render_that_clears_queued(http, alice, clock, ctx)
     assert drawn["graph_url"] == queued["graph_url"]  # rendering doesn't change the picture's version
     r = http.get(drawn["graph_url"].split("127.0.0.1:8080", 1)[1])
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+
+
+def test_a_burst_of_writes_is_drawn_once_when_it_settles(http, alice, clock, ctx, monkeypatch) -> None:
+    from brickroad.jobs import outbox as delivery
+    from brickroad.jobs.config import JobSettings
+    from brickroad.jobs.worker import install_handlers
+
+    create_goal(http, alice.token, "burst")
+    with ctx.db.read() as conn:
+        goal_id = goal_rows.by_slug(conn, alice.user.pk, "burst")["id"]
+    drawn: list[int] = []
+    real_render = graph_images.render_queued_goal
+
+    def counting_render(ctx_, gid: int) -> bool:
+        drawn.append(gid)
+        return real_render(ctx_, gid)
+
+    monkeypatch.setattr(graph_images, "render_queued_goal", counting_render)
+    install_handlers()
+    js = JobSettings()
+    for value in range(1, 5):  # a write every second, the worker polling in between
+        clock.advance(1)
+        add_point(http, alice.token, "burst", value=value)
+        delivery.deliver_batch(ctx, js)
+    assert goal_id not in drawn  # every request due so far had a newer one behind it
+    assert get_goal(http, alice.token, "burst")["queued"] is True
+    clock.advance(outbox.GRAPH_SETTLE)
+    for _ in range(5):  # other tests' rows may share the queue
+        delivery.deliver_batch(ctx, js)
+        if get_goal(http, alice.token, "burst")["queued"] is False:
+            break
+    assert drawn.count(goal_id) == 1
+    assert get_goal(http, alice.token, "burst")["queued"] is False
+    assert list((ctx.settings.data_dir / "graphs").glob(f"{goal_id}-*-thumb.png"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from brickroad.errors import Invalid
 from brickroad.services import days
@@ -30,6 +32,33 @@ def ts(y, m, d, hh, mm=0, ss=0, tz=NY):  # type: ignore[no-untyped-def]
 )
 def test_daystamp_of(when, deadline, expected):
     assert days.daystamp_of(when, NY, deadline) == expected
+
+
+def wall_clock_day(when: int, tz: str, deadline: int) -> date:
+    """The definition day_of implements in integer arithmetic: the naive local time minus the deadline."""
+    return (datetime.fromtimestamp(when, ZoneInfo(tz)).replace(tzinfo=None) - timedelta(seconds=deadline)).date()
+
+
+ZONES = ["America/New_York", "Europe/Paris", "Australia/Lord_Howe", "America/St_Johns", "Asia/Kathmandu",
+         "Pacific/Apia", "Pacific/Kiritimati", "UTC"]
+
+
+@given(
+    when=st.integers(min_value=0, max_value=days.BDUSK),
+    tz=st.sampled_from(ZONES),
+    deadline=st.integers(min_value=-61200, max_value=21600),
+)
+def test_day_of_matches_the_wall_clock_definition(when, tz, deadline):
+    assert days.day_of(when, tz, deadline) == wall_clock_day(when, tz, deadline)
+    assert days.daystamp_of(when, tz, deadline) == wall_clock_day(when, tz, deadline).strftime("%Y%m%d")
+
+
+@pytest.mark.parametrize("deadline", [0, 1800, 5400, 7200, -3600])
+def test_day_of_across_dst_changes_minute_by_minute(deadline):
+    # The repeated hour of a fall-back night, with deadlines inside it, and the skipped hour of spring.
+    for start in (ts(2027, 11, 7, 0, 0), ts(2027, 3, 14, 0, 0)):
+        for when in range(start, start + 4 * 3600, 60):
+            assert days.day_of(when, NY, deadline) == wall_clock_day(when, NY, deadline)
 
 
 def test_day_end_keeps_wall_clock_across_dst():
