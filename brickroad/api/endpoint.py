@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 from brickroad.api import auth
 from brickroad.api.coalesce import Coalescer
@@ -65,15 +66,18 @@ class _Call:
     usage: quotas.Usage | None = None
 
 
-async def read_params(request: Request) -> Params:
-    body = await request.body()
+async def read_params(request: Request) -> tuple[Params, int]:
+    """Query, form and JSON parameters merged (the body wins), and the body's size."""
+    body = await request.body() if _may_have_body(request.scope) else b""
+    if not body:
+        return parse_query(request.scope.get("query_string", b"")), 0
     content_type = request.headers.get("content-type", "")
-    if body and content_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
+    if content_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
         form = await request.form()
         body_params = {k: v for k, v in form.multi_items() if isinstance(v, str) and v not in ("", "null")}
     else:
         body_params = parse_body(content_type, body)
-    return merge(parse_query(request.scope.get("query_string", b"")), body_params)
+    return merge(parse_query(request.scope.get("query_string", b"")), body_params), len(body)
 
 
 def api_endpoint(
@@ -125,10 +129,14 @@ def api_endpoint(
     return endpoint
 
 
+def _may_have_body(scope: Scope) -> bool:
+    """HTTP/1.1: a request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3)."""
+    return any(name in (b"content-length", b"transfer-encoding") for name, _v in scope["headers"])
+
+
 async def _api_request(request: Request, ctx: Context) -> tuple[ApiRequest, int]:
-    params = await read_params(request)
-    req = ApiRequest(ctx, request.method, dict(request.path_params), params, request.headers)
-    return req, len(await request.body())
+    params, request_bytes = await read_params(request)
+    return ApiRequest(ctx, request.method, dict(request.path_params), params, request.headers), request_bytes
 
 
 def _counted(meter: quotas.Quotas | None, user: User | None, usage: quotas.Usage | None,

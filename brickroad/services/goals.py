@@ -119,17 +119,18 @@ def get_view(ctx: Context, user: User, slug: str, datapoints: bool = False, coun
     with ctx.db.read() as conn:
         if datapoints:
             return view(conn, load(conn, user, slug), datapoints, count)
-        row = goal_rows.by_slug_row(conn, user.pk, slug)
-        if row is None:
+        raw = goal_rows.by_slug_raw(conn, user.pk, slug)
+        if raw is None:
             raise NotFound()
-        found: GoalView | None = _VIEWS.get(row[_ID])
-        if found is not None and found.rows is not None and found.rows[0] == row and row[_REV] is not None:
+        found: GoalView | None = _VIEWS.get(raw[_ID])
+        if found is not None and found.rows is not None and found.rows[0] == raw and raw[_REV] is not None:
             return found
+        row = goal_rows.fix_row(conn, raw)
         recent = tuple(point_rows.newest_rows(conn, row[_ID], RECENT))
     goal = Goal.from_row(dict(zip(goal_rows.COLUMNS, row)))
     points = [Datapoint.from_row(dict(zip(point_rows.COLUMNS, r))) for r in recent]
-    found = GoalView(goal, points, None, (row, recent))
-    _VIEWS.put(row[_ID], found)
+    found = GoalView(goal, points, None, (raw, recent))
+    _VIEWS.put(raw[_ID], found)
     return found
 
 

@@ -11,6 +11,7 @@ import hmac
 
 from brickroad.errors import NotFound
 from brickroad.services.context import Context
+from brickroad.services.memo import Memo
 from brickroad.services.models import User
 from brickroad.store import users as user_rows
 
@@ -62,12 +63,25 @@ def rotate(ctx: Context, user: User) -> str:
     return token
 
 
+_USERS = Memo(1024)  # token hash -> (the user row read, the User built from it)
+
+
 def user_for_token(ctx: Context, token: str) -> User | None:
+    """The token's owner, read on every call (a rotated token dies at once); the
+    User object is reused while the row read is the same."""
     if not token or len(token) > 256:
         return None
+    digest = token_hash(token)
     with ctx.db.read() as conn:
-        row = user_rows.by_token_hash(conn, token_hash(token))
-    return User.from_row(row) if row is not None else None
+        raw = user_rows.by_token_hash_raw(conn, digest)
+        if raw is None:
+            return None
+        cached = _USERS.get(digest)
+        if cached is not None and cached[0] == raw:
+            return cached[1]  # type: ignore[no-any-return]
+        user = User.from_row(user_rows.as_mapping(conn, raw))
+    _USERS.put(digest, (raw, user))
+    return user
 
 
 def user_for_access_token(ctx: Context, token: str) -> User | None:

@@ -27,19 +27,27 @@ class Select:
         self._sql = {"sqlite": sql, "postgresql": sql.replace("?", "%s")}
 
     def rows(self, conn: Connection, params: Sequence[Any], suffix: str = "") -> list[tuple[Any, ...]]:
+        return [self.fix(conn, r) for r in self.raw_rows(conn, params, suffix)]
+
+    def raw_rows(self, conn: Connection, params: Sequence[Any], suffix: str = "") -> list[tuple[Any, ...]]:
+        """Rows as the driver gives them (SQLite's Booleans still 0/1): see `fix`."""
         cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            dialect = conn.dialect.name
-            cur.execute(self._sql[dialect] + suffix, tuple(params))
-            rows = cur.fetchall()
+            cur.execute(self._sql[conn.dialect.name] + suffix, tuple(params))
+            return cur.fetchall()
         finally:
             cur.close()
-        if self._bools and dialect == "sqlite":
-            rows = [self._fix(r) for r in rows]
-        return rows
+
+    def fix(self, conn: Connection, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        """A raw row with Booleans as Core gives them (callers that cache by raw row fix on a miss only)."""
+        return self._fix(row) if self._bools and conn.dialect.name == "sqlite" else row
 
     def first(self, conn: Connection, params: Sequence[Any], suffix: str = "") -> tuple[Any, ...] | None:
         rows = self.rows(conn, params, suffix)
+        return rows[0] if rows else None
+
+    def first_raw(self, conn: Connection, params: Sequence[Any], suffix: str = "") -> tuple[Any, ...] | None:
+        rows = self.raw_rows(conn, params, suffix)
         return rows[0] if rows else None
 
     def mapping(self, row: tuple[Any, ...] | None) -> dict[str, Any] | None:

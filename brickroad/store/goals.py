@@ -29,6 +29,15 @@ def by_slug_row(conn: Connection, user_id: int, slug: str, for_update: bool = Fa
     return _BY_SLUG.first(conn, (user_id, slug), suffix)
 
 
+def by_slug_raw(conn: Connection, user_id: int, slug: str) -> tuple[Any, ...] | None:
+    """The goal row as the driver gives it (a cache key); `fix_row` makes it what by_slug_row gives."""
+    return _BY_SLUG.first_raw(conn, (user_id, slug))
+
+
+def fix_row(conn: Connection, raw: tuple[Any, ...]) -> tuple[Any, ...]:
+    return _BY_SLUG.fix(conn, raw)
+
+
 def slug_exists(conn: Connection, user_id: int, slug: str) -> bool:
     stmt = select(goals.c.id).where(goals.c.user_id == user_id, goals.c.slug == slug)
     return conn.execute(stmt).first() is not None

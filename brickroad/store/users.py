@@ -32,6 +32,15 @@ def by_token_hash(conn: Connection, token_hash: str) -> dict[str, Any] | None:
     return _BY_TOKEN_HASH.mapping(_BY_TOKEN_HASH.first(conn, (token_hash,)))
 
 
+def by_token_hash_raw(conn: Connection, token_hash: str) -> tuple[Any, ...] | None:
+    """The row as the driver gives it: a key for caching what is built from it (`as_mapping` builds)."""
+    return _BY_TOKEN_HASH.first_raw(conn, (token_hash,))
+
+
+def as_mapping(conn: Connection, raw: tuple[Any, ...]) -> dict[str, Any]:
+    return _BY_TOKEN_HASH.mapping(_BY_TOKEN_HASH.fix(conn, raw))  # type: ignore[return-value]
+
+
 def count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
 

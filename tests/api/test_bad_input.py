@@ -70,6 +70,26 @@ def test_oversized_body_is_413_declared_or_streamed(http: httpx.Client, alice) -
     assert r.status_code == 413
 
 
+def test_streamed_bodies_are_read_and_capped_on_any_method(http: httpx.Client, alice) -> None:
+    """Without Content-Length a body still counts when it comes chunked, on GET as on POST."""
+
+    def chunks(n: int, size: int = 65536):
+        for _ in range(n):
+            yield b"x" * size
+
+    r = http.request("GET", "/api/v1/users/me.json", params={"auth_token": alice.token}, content=chunks(40),
+                     headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 413
+
+    def form():
+        yield b"timezone=Europe/"
+        yield b"Paris"
+
+    r = http.put("/api/v1/users/me.json", params={"auth_token": alice.token}, content=form(),
+                 headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 200 and r.json()["timezone"] == "Europe/Paris"
+
+
 def test_healthz_reports_database(http: httpx.Client) -> None:
     r = http.get("/healthz")
     assert r.status_code == 200 and r.json() == {"status": "ok"}
