@@ -96,6 +96,7 @@ class Database:
             )
             _configure_sqlite(self.engine)
             self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            self._reader = self.engine  # a read transaction is one WAL snapshot for all its statements
             # SQLite has one writer at a time. Writers of this process queue on this lock
             # (handed over at once) rather than in SQLite's busy handler, which sleeps
             # 1, 2, 5, 10... ms between retries; other processes still meet the busy timeout.
@@ -107,6 +108,10 @@ class Database:
             self.engine = create_engine(url, echo=echo, pool_size=16, max_overflow=8)
             _ping_when_idle(self.engine)
             self._writer = self.engine
+            # At READ COMMITTED (PostgreSQL's default, kept here) every statement takes its own
+            # snapshot even inside a transaction, so a read transaction buys nothing but the
+            # BEGIN and COMMIT round trips: reads run in autocommit.
+            self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
             self._write_lock = None
         else:
             raise ValueError(f"unsupported database URL: {url.split(':', 1)[0]}")
@@ -123,7 +128,7 @@ class Database:
         if sticky:
             yield from self._sticky_read()
             return
-        with self.engine.connect() as conn, conn.begin():
+        with self._reader.connect() as conn, conn.begin():
             token = self._reading.set(conn)
             try:
                 yield conn
@@ -140,7 +145,7 @@ class Database:
         """
         conn = getattr(self._sticky, "conn", None)
         if conn is None or conn.closed or conn.invalidated:
-            conn = self._sticky.conn = self.engine.connect()
+            conn = self._sticky.conn = self._reader.connect()
         if self.dialect != "sqlite":
             with conn.begin():
                 token = self._reading.set(conn)
