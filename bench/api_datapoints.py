@@ -16,31 +16,40 @@ the accounting runs but never refuses). Prints figures only; targets are
 >= 0.4 of bare for GET and >= 0.25 for create, on SQLite.
 PostgreSQL uses a scratch database at BRICKROAD_TEST_PG_URL's server (skipped if unreachable).
 
-Figures (2026-11-23, the 2-core dev VM, 10k points, 16 connections, 3 s each;
-two alternating runs of the code before the fast-path work (1cb2200) and after
-(83bbda5), same bench file; bare Starlette did 13.6k-18.6k req/s in those runs.
-The VM is shared: under load the ratios move by a factor of 2 either way, so
-compare runs made side by side):
+Figures (2-core dev VM, 10k points, 16 connections, 3 s each; bare Starlette
+did 25.8k-27.8k req/s in these runs):
 
-                         before                      after
-                         GET req/s  POST req/s       GET req/s   POST req/s
-  SQLite      quotas off   732-902  17-18            2786-2890   179-192
-              quotas on    601-815  19               2357-2545   177-185
-  PostgreSQL  quotas off   215-238  16-17             531-539    114-120
-              quotas on    205-209  16-17             583-585    121-128
-  ratio to bare, SQLite    GET 0.05, create 0.001    GET 0.18-0.20, create 0.012-0.013
-  ratio to bare, PG        GET 0.01-0.02, 0.001      GET 0.035, create 0.008
+                         2026-11-23 (83bbda5)        2026-11-27
+                         GET req/s   POST req/s      GET req/s   POST req/s
+  SQLite      quotas off 2786-2890   179-192         6120-8065   3095-3293
+              quotas on  2357-2545   177-185         5909-6814   2700-2817
+  PostgreSQL  quotas off  531-539    114-120          997-1290   1659-1681
+              quotas on   583-585    121-128         1023-1161   1349-1373
+  ratio to bare, SQLite  GET 0.18-0.20, create 0.012   GET 0.23-0.29, create 0.12
+  ratio to bare, PG      GET 0.035, create 0.008       GET 0.04-0.05, create 0.065
 
-Targets (GET >= 0.40, create >= 0.25 on SQLite) are not met. Where the time goes now:
-- create: the road engine on all 10k points (~1 ms: aggregation, summaries),
-  the write transaction and the HTTP/threadpool path (~1-2 ms); the 10-25 ms
-  refetch of all points is gone (services/pointcache.py). 0.25 of bare means
-  ~0.3 ms per create: only an engine that recomputes just the changed day
-  (aggregates cached per day) gets near it.
-- GET: about two thirds is uvicorn/Starlette/response writing for a 5 KB body
-  (bare answers ~200 bytes; the load generator shares the two cores and reads
-  25x more per response); brickroad's own part is ~100 us (one read
-  transaction, three raw SELECTs, memoised view and JSON).
+Targets (GET >= 0.40, create >= 0.25 on SQLite) are still not met. What moved
+the figures: creates use group commit (concurrent creates on one goal share one
+token check, one transaction, one bulk insert and one recompute: api/coalesce.py);
+the point cache inserts in place (copying 10k Python objects per create cost
+more than the engine); whole-number daily sums take one cumsum; GETs reuse the
+caller's User and the goal view while the raw rows read are unchanged, skip
+reading absent bodies and answer with cached encoded JSON; PostgreSQL reads run
+in autocommit and pooled connections are pinged only after 10 s idle.
+Where the time goes now (server CPU per request on SQLite, measured from
+/proc while loaded: GET ~140 us, create ~300 us; the server is CPU-bound on
+one core, the load generator on the other):
+- GET: ~55 us in brickroad's own code in-process (two indexed SELECTs, one of
+  a 4 KB goal row, parameter parsing, token hashing), the rest uvicorn and
+  Starlette, the same per request as for the bare endpoint.
+- create: ~80 us per request before the batch (HTTP, parsing, the coalescer)
+  and ~130 us inside it: a batch of 16 takes ~2.1 ms, of which ~0.8 ms is the
+  road engine and its summary texts on 10k points, ~0.35 ms the rest of the
+  recompute, and ~50 us per point (validation, rows, JSON). The 16 clients
+  wait for their batch, so the HTTP work and the batch don't overlap.
+- PostgreSQL: every read is two network round trips from a worker thread, and
+  threads hand the GIL over on every wait; an asyncio driver on the event
+  loop is what would move it next.
 """
 
 from __future__ import annotations
