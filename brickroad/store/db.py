@@ -128,7 +128,11 @@ class Database:
         if sticky:
             yield from self._sticky_read()
             return
-        with self._reader.connect() as conn, conn.begin():
+        with self._reader.connect() as conn:
+            yield from self._read_on(conn)
+
+    def _read_on(self, conn: Connection) -> Iterator[Connection]:
+        with conn.begin():
             token = self._reading.set(conn)
             try:
                 yield conn
@@ -147,12 +151,7 @@ class Database:
         if conn is None or conn.closed or conn.invalidated:
             conn = self._sticky.conn = self._reader.connect()
         if self.dialect != "sqlite":
-            with conn.begin():
-                token = self._reading.set(conn)
-                try:
-                    yield conn
-                finally:
-                    self._reading.reset(token)
+            yield from self._read_on(conn)
             return
         driver = conn.connection.driver_connection
         driver.execute("BEGIN")  # type: ignore[union-attr]
