@@ -65,9 +65,11 @@ class Coalescer(Generic[T, R]):
         recent: deque[int] = deque(maxlen=PEAK_OF)
         try:
             await asyncio.sleep(0)  # let the submit that started us enqueue its call
-            while state.queue:
+            while True:
                 peak = max(recent, default=0)
                 if 1 < peak > len(state.queue):
+                    # Under load (an empty queue included: the last batch's callers are on
+                    # their way back), wait a moment for the usual number of calls.
                     state.wanted = min(peak, self._max)
                     state.filled.clear()
                     try:
@@ -75,6 +77,8 @@ class Coalescer(Generic[T, R]):
                     except asyncio.TimeoutError:
                         pass
                     state.wanted = 0
+                if not state.queue:
+                    break
                 batch, state.queue = state.queue[: self._max], state.queue[self._max:]
                 recent.append(state.seen)
                 state.running, state.seen = len(batch), len(batch) + len(state.queue)

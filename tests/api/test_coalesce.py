@@ -58,3 +58,26 @@ def test_a_lone_call_does_not_linger() -> None:
         return loop.time() - start
 
     assert asyncio.run(main()) < 1.0
+
+
+def test_callers_coming_back_at_different_moments_still_share_a_batch() -> None:
+    """After a batch of four, the drainer waits (briefly) for all four rather than running the first alone."""
+    sizes: list[int] = []
+
+    async def run(items: list[int]) -> list[int]:
+        sizes.append(len(items))
+        await asyncio.sleep(0.002)
+        return items
+
+    async def main() -> None:
+        c: Coalescer[int, int] = Coalescer(run, linger=0.5)
+
+        async def client(i: int) -> None:
+            for _ in range(3):
+                await c.submit("k", i)
+                await asyncio.sleep(0.003 * i)  # each comes back at its own pace
+
+        await asyncio.gather(*(client(i) for i in range(4)))
+
+    asyncio.run(main())
+    assert sizes == [4, 4, 4]
