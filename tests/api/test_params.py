@@ -60,3 +60,15 @@ def test_json_values_arrive_as_strings_or_structures() -> None:
     assert as_json_value([{"value": 1}], "datapoints") == [{"value": 1}]
     with pytest.raises(Invalid):
         as_json_value("[oops", "datapoints")
+
+
+@pytest.mark.parametrize("text", [
+    "auth_token=abc&value=1", "a=1&&b=2&", "flag&x=", "=v&k=", "a=1=2", "a=%41%2b&b=x+y", "k[]=1&k[]=2",
+    "é=ü", "", "&&", "a=1;b=2",
+])
+def test_unescaped_pairs_split_as_parse_qsl_does(text: str) -> None:
+    from urllib.parse import parse_qsl
+
+    from brickroad.api.params import _pairs
+
+    assert _pairs(text) == parse_qsl(text, keep_blank_values=True, errors="strict")
