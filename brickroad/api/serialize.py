@@ -93,9 +93,9 @@ def goal_json(
     g: Goal = view.goal
     s = g.stats or {}
     user_slug = f"{base_url}/graphs/{user.username}+{g.slug}"
-    # The picture changes whenever the goal row does (every recompute bumps updated_at), so a
-    # version from (id, updated_at) in the URL keeps caches from showing a stale graph.
-    v = "?v=" + hashlib.blake2b(f"{g.id}-{g.updated_at}".encode(), digest_size=5).hexdigest()
+    # The picture changes with every recompute, so its version in the URL keeps caches from
+    # showing a stale graph.
+    v = "?v=" + hashlib.blake2b(f"{g.id}-{g.graph_version}".encode(), digest_size=5).hexdigest()
     recent = [datapoint_json(p, user) for p in view.recent]
     archived = g.archived_at is not None
     out: dict[str, Any] = {

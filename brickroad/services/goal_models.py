@@ -76,6 +76,7 @@ class Goal:
     updated_at: int
     deleted_at: int | None
     xid: str | None = None  # an outside system's id (API v2), unique per user
+    points_rev: int | None = None  # new at every recompute (services/pointcache.py): a version finer than seconds
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Goal":
@@ -84,6 +85,11 @@ class Goal:
         values["tags"] = orjson.loads(row["tags"]) if row["tags"] else []
         values["stats"] = orjson.loads(row["stats"]) if row["stats"] else None
         return cls(**values)
+
+    @property
+    def graph_version(self) -> str:
+        """Changes with every change to what the graph shows, even two in one second (points_rev)."""
+        return f"{self.updated_at}.{self.points_rev or 0}"
 
     def to_row(self) -> dict[str, Any]:
         """Column values for an insert/update (JSON columns encoded)."""

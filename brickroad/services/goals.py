@@ -408,9 +408,9 @@ def recompute(
     previous = (goal.stats or {}).get("lasttouch")
     stats["lasttouch"] = days.iso_utc(now) if touched else previous
     # The graph changes with the data: mark it queued and ask for a render in this transaction.
-    goal = replace(goal, stats=stats, updated_at=now, queued=True)
-    row = goal.to_row()
     rev = pointcache.new_rev()
+    goal = replace(goal, stats=stats, updated_at=now, queued=True, points_rev=rev)
+    row = goal.to_row()
     goal_rows.update_goal(
         conn, goal.id, losedate=row["losedate"], safebuf=row["safebuf"], stats=row["stats"],
         next_check_at=row["next_check_at"], updated_at=now, points_rev=rev, queued=True,

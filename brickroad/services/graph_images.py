@@ -1,8 +1,8 @@
 """A goal's graph images (PNG, SVG, thumbnail): rendered from stored data, cached on disk.
 
-The picture depends on the goal's data and road (anything that bumps
-`updated_at`) and on today's date (the akrasia horizon moves daily), so the
-cache key is (goal id, updated_at, today's daystamp). Files live under
+The picture depends on the goal's data and road (anything that recomputes it:
+a new `updated_at` and `points_rev`) and on today's date (the akrasia horizon
+moves daily), so the cache key is (goal id, that version, today's daystamp). Files live under
 DATA_DIR/graphs/ so every process sharing the data directory reuses them; a
 render costs tens of milliseconds, so a miss is rendered inline.
 
@@ -60,7 +60,7 @@ def _cache_dir(ctx: Context) -> Path:
 
 
 def _key(goal: Goal, today: str) -> str:
-    return f"{goal.id}-{goal.updated_at}-{today}"
+    return f"{goal.id}-{goal.graph_version}-{today}"
 
 
 def _write_atomic(path: Path, body: bytes) -> None:
@@ -150,7 +150,11 @@ def render_queued_goal(ctx: Context, goal_id: int) -> bool:
         with ctx.db.write() as conn:
             conn.execute(
                 update(tables.goals)
-                .where(tables.goals.c.id == goal_id, tables.goals.c.updated_at == goal.updated_at)
+                .where(
+                    tables.goals.c.id == goal_id,
+                    tables.goals.c.updated_at == goal.updated_at,
+                    tables.goals.c.points_rev.is_not_distinct_from(goal.points_rev),
+                )
                 .values(queued=False)
             )
     return True

@@ -36,7 +36,7 @@ def tile(user: User, goal: Goal) -> Tile:
     return Tile(
         goal=goal, url=f"/{user.username}/{goal.slug}",
         # ?v= changes with the goal, so a browser never shows a cached graph of older data.
-        thumb=graph_path(user.username, goal.slug, "-thumb.png") + f"?v={goal.updated_at}",
+        thumb=graph_path(user.username, goal.slug, "-thumb.png") + f"?v={goal.graph_version}",
         colorhex=str(s.get("colorhex", "#808080")), colorkey=str(s.get("colorkey", "gray")),
         baremin=s.get("baremin"), limsum=s.get("limsum"),
     )

@@ -102,7 +102,7 @@ def render_goal(w: Web, username: str, slug: str, status: int = 200, **extra: An
     return w.render(
         "goal.html", status=status, owner=owner, goal=goal, is_owner=is_owner, s=goal.stats or {},
         points=points, page_no=page_no, more=more, tz=tz, public_id=public_id,
-        svg=graph_path(owner.username, goal.slug, ".svg") + f"?v={goal.updated_at}", path_base=goal_path(owner, goal.slug),
+        svg=graph_path(owner.username, goal.slug, ".svg") + f"?v={goal.graph_version}", path_base=goal_path(owner, goal.slug),
         today=today.isoformat(), horizon=(today + timedelta(days=goal_service.AKRASIA_DAYS)).isoformat(),
         akrasia_days=goal_service.AKRASIA_DAYS, **extra,
     )

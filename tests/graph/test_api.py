@@ -114,3 +114,29 @@ def test_a_burst_of_writes_is_drawn_once_when_it_settles(http, alice, clock, ctx
     assert drawn.count(goal_id) == 1
     assert get_goal(http, alice.token, "burst")["queued"] is False
     assert list((ctx.settings.data_dir / "graphs").glob(f"{goal_id}-*-thumb.png"))
+
+
+def test_two_changes_in_one_second_are_two_versions(http, alice, clock, ctx, monkeypatch) -> None:
+    """A picture drawn between two writes of the same second must not pass for the second one."""
+    create_goal(http, alice.token, "quick")
+    add_point(http, alice.token, "quick", value=1)
+    mid = get_goal(http, alice.token, "quick")
+    url = f"/graphs/{alice.username}+quick.png"
+    drawn = http.get(url)
+    add_point(http, alice.token, "quick", value=2)  # the same clock second
+    after = get_goal(http, alice.token, "quick")
+    assert after["updated_at"] == mid["updated_at"] and after["graph_url"] != mid["graph_url"]
+    assert http.get(url).headers["etag"] != drawn.headers["etag"]
+
+    # A write landing while the worker draws (same second again) keeps the goal queued for its own render.
+    real_store = graph_images.store_all
+
+    def store_after_a_write(*args, **kwargs):  # type: ignore[no-untyped-def]
+        add_point(http, alice.token, "quick", value=3)
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(graph_images, "store_all", store_after_a_write)
+    with ctx.db.read() as conn:
+        goal_id = goal_rows.by_slug(conn, alice.user.pk, "quick")["id"]
+    assert graph_images.render_queued_goal(ctx, goal_id)
+    assert get_goal(http, alice.token, "quick")["queued"] is True
