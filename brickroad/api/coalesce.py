@@ -7,8 +7,10 @@ ran, and lingers briefly (LINGER seconds at most) until as many calls are
 waiting as were outstanding at once (running and waiting) lately: otherwise
 the callers of the last batch, whose next requests arrive a moment after its
 end, would keep falling into a batch of their own, and a steady load would
-split into groups that take turns. Used for datapoint creates: one transaction, one goal
-lock and one road recompute serve every create that arrived meanwhile.
+split into groups that take turns.
+
+Used for datapoint creates: one token check, one transaction, one goal lock
+and one road recompute serve every create that arrived meanwhile.
 """
 
 from __future__ import annotations

@@ -153,23 +153,13 @@ def _batched_endpoint(batched: Batched) -> Callable[[Request], Any]:
 
     def run(calls: list[_Call]) -> list[_Call]:
         ctx = calls[0].req.ctx
-        meter = quotas.for_context(ctx) if ctx.settings.quotas_enabled else None
         try:
             user = auth.authenticate(ctx, calls[0].req.params, calls[0].req.headers)
         except BrickroadError as exc:  # the same credential: the same answer for all
             for c in calls:
                 c.outcome = exc
             return calls
-        admitted: list[_Call] = []
-        for c in calls:
-            auth.drop_credentials(c.req.params)
-            c.req.user = user
-            try:
-                c.usage = meter.admit(user, c.request_bytes) if meter is not None else None
-            except BrickroadError as exc:
-                c.outcome = exc
-                continue
-            admitted.append(c)
+        admitted = _admit(ctx, user, calls)
         if admitted:
             try:
                 outcomes = batched.run([c.req for c in admitted])
@@ -187,17 +177,31 @@ def _batched_endpoint(batched: Batched) -> Callable[[Request], Any]:
             req, request_bytes = await _api_request(request, ctx)
             key = (auth.credential(req.params, req.headers), batched.key(req))
             call = await coalescer.submit(key, _Call(req, request_bytes))
-            if isinstance(call.outcome, BrickroadError):
-                raise call.outcome
-            response = JSON(call.outcome)
         except BrickroadError as exc:
-            response = error_response(exc)
-            call = None
-        if call is None or call.usage is None:
+            return error_response(exc)
+        failed = isinstance(call.outcome, BrickroadError)
+        response = error_response(call.outcome) if failed else JSON(call.outcome)
+        if call.usage is None:  # not counted: refused before the quota (bad token, quota spent)
             return response
         return _counted(quotas.for_context(ctx), call.req.user, call.usage, response)
 
     return endpoint
+
+
+def _admit(ctx: Context, user: User, calls: list[_Call]) -> list[_Call]:
+    """Give each call the caller and count it against the quota; the ones within it go on."""
+    meter = quotas.for_context(ctx) if ctx.settings.quotas_enabled else None
+    admitted: list[_Call] = []
+    for c in calls:
+        auth.drop_credentials(c.req.params)
+        c.req.user = user
+        try:
+            c.usage = meter.admit(user, c.request_bytes) if meter is not None else None
+        except BrickroadError as exc:
+            c.outcome = exc
+            continue
+        admitted.append(c)
+    return admitted
 
 
 def writes(handler: Handler) -> Handler:
