@@ -27,7 +27,8 @@ class Select:
         self._sql = {"sqlite": sql, "postgresql": sql.replace("?", "%s")}
 
     def rows(self, conn: Connection, params: Sequence[Any], suffix: str = "") -> list[tuple[Any, ...]]:
-        return [self.fix(conn, r) for r in self.raw_rows(conn, params, suffix)]
+        rows = self.raw_rows(conn, params, suffix)
+        return [self._fix(r) for r in rows] if self._bools and conn.dialect.name == "sqlite" else rows
 
     def raw_rows(self, conn: Connection, params: Sequence[Any], suffix: str = "") -> list[tuple[Any, ...]]:
         """Rows as the driver gives them (SQLite's Booleans still 0/1): see `fix`."""
