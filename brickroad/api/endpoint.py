@@ -144,7 +144,7 @@ def _counted(meter: quotas.Quotas | None, user: User | None, usage: quotas.Usage
     """Count the response's bytes and say what is left of the day's allowance."""
     if meter is not None and usage is not None and user is not None:
         usage = meter.add_response(user, usage, len(response.body))
-        response.headers.update(usage.headers())
+        response.raw_headers.extend(usage.raw_headers())  # none of these is set yet: no lookups needed
     return response
 
 

@@ -47,6 +47,10 @@ class Usage:
             "X-RateLimit-Bytes-Remaining": str(max(0, self.limit_bytes - self.bytes)),
         }
 
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """The same as ASGI header pairs (lowercase names), to append to a response's own."""
+        return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.headers().items()]
+
 
 class QuotaExceeded(BrickroadError):
     status = 429
