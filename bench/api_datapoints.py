@@ -17,15 +17,15 @@ the accounting runs but never refuses). Prints figures only; targets are
 PostgreSQL uses a scratch database at BRICKROAD_TEST_PG_URL's server (skipped if unreachable).
 
 Figures (2-core dev VM, 10k points, 16 connections, 3 s each; bare Starlette
-did 25.8k-27.8k req/s in these runs):
+did 25.8k-29.1k req/s in these runs):
 
                          2026-11-23 (83bbda5)        2026-11-27
                          GET req/s   POST req/s      GET req/s   POST req/s
-  SQLite      quotas off 2786-2890   179-192         6120-8065   3095-3293
-              quotas on  2357-2545   177-185         5909-6814   2700-2817
+  SQLite      quotas off 2786-2890   179-192         7683-8136   3515-3757
+              quotas on  2357-2545   177-185         6814-7191   3089-3172
   PostgreSQL  quotas off  531-539    114-120          997-1290   1659-1681
               quotas on   583-585    121-128         1023-1161   1349-1373
-  ratio to bare, SQLite  GET 0.18-0.20, create 0.012   GET 0.23-0.29, create 0.12
+  ratio to bare, SQLite  GET 0.18-0.20, create 0.012   GET 0.28-0.29, create 0.13
   ratio to bare, PG      GET 0.035, create 0.008       GET 0.04-0.05, create 0.065
 
 Targets (GET >= 0.40, create >= 0.25 on SQLite) are still not met. What moved
@@ -34,19 +34,21 @@ token check, one transaction, one bulk insert and one recompute: api/coalesce.py
 the point cache inserts in place (copying 10k Python objects per create cost
 more than the engine); whole-number daily sums take one cumsum; GETs reuse the
 caller's User and the goal view while the raw rows read are unchanged, skip
-reading absent bodies and answer with cached encoded JSON; PostgreSQL reads run
-in autocommit and pooled connections are pinged only after 10 s idle.
+reading absent bodies and answer with cached encoded JSON; quota headers are
+appended without lookups; PostgreSQL reads run in autocommit and pooled
+connections are pinged only after 10 s idle.
 Where the time goes now (server CPU per request on SQLite, measured from
-/proc while loaded: GET ~140 us, create ~300 us; the server is CPU-bound on
-one core, the load generator on the other):
-- GET: ~55 us in brickroad's own code in-process (two indexed SELECTs, one of
-  a 4 KB goal row, parameter parsing, token hashing), the rest uvicorn and
-  Starlette, the same per request as for the bare endpoint.
-- create: ~80 us per request before the batch (HTTP, parsing, the coalescer)
+/proc while loaded: GET ~130 us, create ~250 us; the server is CPU-bound on
+one core, the load generator on the other; the bare endpoint costs ~36 us):
+- GET: ~55 us of brickroad's own code in-process, two indexed SELECTs (the
+  token's user, the 4 KB goal row) being most of it; the rest is uvicorn and
+  Starlette. An experiment that skipped the goal read entirely (answering from
+  memory after the token check) reached 11.4k req/s, 0.40 of bare: the
+  target leaves no room for reading the goal at all.
+- create: ~55 us per request before the batch (HTTP, parsing, the coalescer)
   and ~130 us inside it: a batch of 16 takes ~2.1 ms, of which ~0.8 ms is the
   road engine and its summary texts on 10k points, ~0.35 ms the rest of the
-  recompute, and ~50 us per point (validation, rows, JSON). The 16 clients
-  wait for their batch, so the HTTP work and the batch don't overlap.
+  recompute, and ~50 us per point (validation, rows, JSON).
 - PostgreSQL: every read is two network round trips from a worker thread, and
   threads hand the GIL over on every wait; an asyncio driver on the event
   loop is what would move it next.
