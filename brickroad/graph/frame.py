@@ -48,7 +48,8 @@ def value_range(gp: GoalParams, values: list[np.ndarray]) -> tuple[float, float]
     # keep the span representable: beyond this, floats stop resolving pixels anyway
     lo, hi = max(lo, -1e300), min(hi, 1e300)
     span = hi - lo
-    if not span > 0 or not math.isfinite(span):
+    # Flat, or too thin to scale to pixels without overflow (a subnormal span) or to resolve at all.
+    if not span > max(1e-200, 1e-12 * max(abs(lo), abs(hi))) or not math.isfinite(span):
         span = max(abs(hi) * 0.1, 1.0) if math.isfinite(hi) else 1.0
         lo, hi = lo - span / 2, hi + span / 2
     pad = 0.03 * (hi - lo)

@@ -132,5 +132,7 @@ def fmt_value(v: float, step: float) -> str:
         return f"{v:.3g}"
     v = 0.0 if abs(v) < step * 1e-9 else v
     decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step > 0 and math.isfinite(step) else 0
+    if decimals >= 10:  # labels stop at 10 decimals (and 10**309 won't fit a float)
+        return f"{v:,.10f}"
     decimals = min(decimals + (1 if step * 10 ** decimals % 1 else 0), 10)
     return f"{v:,.{decimals}f}"

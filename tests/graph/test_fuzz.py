@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from brickroad.graph import build_scene, render_goal, to_svg
@@ -37,6 +37,9 @@ def goals(draw: st.DrawFn) -> tuple[GoalParams, list[Datapoint]]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(goals())
+@example((GoalParams(tini=float(T0), vini=0.0, road=[], tfin=float(T0 + SID), vfin=None, rfin=2.2250738585072014e-308,
+                     runits="d", yaw=1, dir=1, aggday="sum", asof=float(T0), waterbux="$5"),
+          [Datapoint(float(T0), 0.0, "#tag")]))  # a subnormal rate: y ticks 2e-309 apart
 def test_random_goals_always_draw(goal: tuple[GoalParams, list[Datapoint]]) -> None:
     gp, data = goal
     try:
