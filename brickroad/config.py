@@ -23,6 +23,7 @@ class Settings:
     quota_bytes: int = 2048 * 1024
     redis_url: str | None = None
     redis_prefix: str = "brickroad:"
+    signups_per_hour: int = 20  # new accounts per client address per hour (web sign-up form)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -67,6 +68,7 @@ def load_settings(**overrides: object) -> Settings:
         "quota_bytes": int(env.get("BRICKROAD_QUOTA_BYTES", 2048 * 1024)),
         "redis_url": env.get("BRICKROAD_REDIS_URL") or None,
         "redis_prefix": env.get("BRICKROAD_REDIS_PREFIX", "brickroad:"),
+        "signups_per_hour": int(env.get("BRICKROAD_SIGNUPS_PER_HOUR", 20)),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

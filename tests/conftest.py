@@ -100,6 +100,7 @@ def ctx(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         database_url=database_url,
         secret=b"test-secret",
         max_body_bytes=1024 * 1024,
+        signups_per_hour=10_000,  # every test signs up from 127.0.0.1; test_security checks the limit
     )
     context = Context(db=Database(database_url), settings=settings, clock=ManualClock(START))
     upgrade(context.db)

@@ -13,7 +13,7 @@ from brickroad.services.context import Context
 from brickroad.services.models import User
 from brickroad.web import session as cookies
 from brickroad.web.core import Web, current_user, field_errors, page, safe_target
-from brickroad.web.throttle import LoginThrottle
+from brickroad.web.throttle import LoginThrottle, SignupThrottle
 
 WRONG_LOGIN = "Wrong username or password."
 NOT_LOGGED_IN = "You need to log in or sign up before continuing."
@@ -31,6 +31,17 @@ def throttle(request: Request) -> LoginThrottle:
     return state.login_throttle  # type: ignore[no-any-return]
 
 
+def signup_throttle(w: Web) -> SignupThrottle:
+    state = w.request.app.state
+    if not hasattr(state, "signup_throttle"):
+        state.signup_throttle = SignupThrottle(w.ctx.settings.signups_per_hour)
+    return state.signup_throttle  # type: ignore[no-any-return]
+
+
+def _address(w: Web) -> str:
+    return w.request.client.host if w.request.client else "unknown"
+
+
 def start_session(w: Web, user: User) -> None:
     w.session.login(user.pk, sessions.fingerprint(w.ctx, user))
     w.user = user
@@ -46,6 +57,13 @@ def signup(w: Web) -> Response:
     f = w.form
     values = {k: f.get(k, "") for k in ("username", "email", "timezone")}
     errors: dict[str, str] = {}
+    limiter = signup_throttle(w)
+    wait = limiter.retry_after(_address(w))
+    if wait:
+        minutes = max(1, round(wait / 60))
+        errors["base"] = (f"Too many new accounts from your network. Try again in {minutes} "
+                          f"minute{'s' if minutes != 1 else ''}.")
+        return w.render("signup.html", status=429, zones=COMMON_ZONES, values=values, errors=errors, next=_next(w))
     if f.get("password", "") != f.get("password_confirm", ""):
         errors["password_confirm"] = "doesn't match the password"
     else:
@@ -57,6 +75,7 @@ def signup(w: Web) -> Response:
         except (Invalid, Conflict) as exc:
             errors = field_errors(exc)
         else:
+            limiter.signed_up(_address(w))
             start_session(w, user)
             return w.redirect(_next(w), f"Welcome, {user.username}! Make your first goal.")
     return w.render("signup.html", status=422, zones=COMMON_ZONES, values=values, errors=errors, next=_next(w))
@@ -68,7 +87,7 @@ def login(w: Web) -> Response:
             return w.redirect(_next(w))
         return w.render("login.html", username="", next=_next(w))
     username = w.form.get("username", "").strip()
-    address = w.request.client.host if w.request.client else "unknown"
+    address = _address(w)
     limiter = throttle(w.request)
     wait = limiter.retry_after(address, username)
     if wait:

@@ -1,4 +1,4 @@
-"""CSRF, escaping, redirects, other people's goals, login errors and the login rate limit."""
+"""CSRF, escaping, redirects, other people's goals, login errors and the login and sign-up rate limits."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from brickroad.errors import NotFound
 from tests.web.webkit import PASSWORD, Browser, csrf_of, unique_name
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -127,6 +128,30 @@ def test_wrong_password_and_unknown_user_look_the_same(browser: Browser, make_us
         return re.sub(r'value="[^"]*"', "", text)
 
     assert strip(wrong_pw.text) == strip(no_user.text)
+
+
+def test_signups_are_rate_limited_per_address(ctx) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from brickroad.services import accounts
+    from brickroad.services.context import Context
+    from tests.conftest import LiveServer
+
+    live = LiveServer(Context(db=ctx.db, settings=replace(ctx.settings, signups_per_hour=3), clock=ctx.clock))
+    live.start()
+    try:
+        for _ in range(3):
+            Browser(live.url).signup().close()
+        late = Browser(live.url)
+        name = unique_name("late")
+        r = late.post("/signup", {"username": name, "password": PASSWORD, "password_confirm": PASSWORD},
+                      csrf_from="/signup")
+        assert r.status_code == 429 and "Too many new accounts from your network" in r.text
+        with pytest.raises(NotFound):
+            accounts.get_user(ctx, name)  # nothing was created
+        late.close()
+    finally:
+        live.stop()
 
 
 def test_login_is_rate_limited(browser: Browser, make_user) -> None:  # type: ignore[no-untyped-def]
