@@ -22,11 +22,11 @@ Another process's write changes the stored rev, so this process misses too.
 from __future__ import annotations
 
 import secrets
-from datetime import date
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np

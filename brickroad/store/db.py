@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -76,8 +76,9 @@ class Database:
     what lets a batch of service calls (the /api/v2 `batch` service) commit
     or roll back as one, while each service still manages its own
     transaction when called alone. Likewise `read()` inside `read()` joins
-    the outer read (one snapshot for an API GET's auth and handler); a
-    `write()` inside a `read()` opens its own transaction.
+    the outer read (one connection, and on SQLite one snapshot, for an API
+    GET's auth and handler); a `write()` inside a `read()` opens its own
+    transaction.
     """
 
     def __init__(self, url: str, echo: bool = False) -> None:
@@ -118,9 +119,11 @@ class Database:
 
     @contextmanager
     def read(self, sticky: bool = False) -> Iterator[Connection]:
-        """A read transaction. `sticky`: on a connection this thread keeps checked out between
-        calls (the event loop's inline SQLite GETs: saves the pool round trip; one per thread,
-        so never from a pool of worker threads)."""
+        """A read: one snapshot for all its statements on SQLite; on PostgreSQL autocommit, each
+        statement seeing the latest commits as READ COMMITTED would inside a transaction.
+        `sticky`: on a connection this thread keeps checked out between calls (the event
+        loop's inline SQLite GETs: saves the pool round trip; one per thread, so never from
+        a pool of worker threads)."""
         outer = self._active.get() or self._reading.get()
         if outer is not None:
             yield outer
