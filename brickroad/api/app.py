@@ -16,8 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from brickroad import web
-from brickroad.api import charges, datapoints, goals, users, webhooks
-from brickroad.api import openapi, v2
+from brickroad.api import charges, datapoints, goals, openapi, users, v2, webhooks
 from brickroad.api.endpoint import Handler, api_endpoint, not_found
 from brickroad.api.graphs import graph_routes
 from brickroad.api.middleware import Ingress

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.api.goalkit import NY_END_1123, DAY, add_point, create_goal, get_goal
+from tests.api.goalkit import DAY, NY_END_1123, add_point, create_goal, get_goal
 
 URL = "/api/v1/users/me/goals/{}/datapoints/create_all.json"
 

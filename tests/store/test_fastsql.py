@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from brickroad.services import accounts
