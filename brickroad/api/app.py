@@ -39,8 +39,8 @@ def api_route(path: str, handler: Handler, methods: Sequence[str] = ("GET",), **
 
 def v1_routes() -> list[BaseRoute]:
     return [
+        api_route("/users/{username}", users.get_user),  # busy; it matches no goal path (routes are anchored)
         *goal_routes(),
-        api_route("/users/{username}", users.get_user),
         api_route("/users/{username}", users.update_user, methods=["PUT"]),
         api_route("/me", users.get_user),
         # Event subscriptions and the delivery log (beyond Beeminder; brickroad.jobs delivers).

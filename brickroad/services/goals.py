@@ -739,7 +739,7 @@ def user_goals(
         if diff_since is None and not associations:
             # The plain user GET needs slugs in urgency order and the load: a few columns suffice.
             rows = goal_rows.summaries_for_user(conn, user.pk)
-            load_value = urgency_load(rows)  # type: ignore[arg-type]
+            load_value = urgency_load(rows)  # type: ignore[arg-type]  (summaries have the fields it reads)
             picked = [r for r in rows if burner not in ("frontburner", "backburner") or r.burner == burner]
             return UserGoals([r.slug for r in sorted(picked, key=urgencykey)], None, None, load_value)
         goals = [Goal.from_row(r) for r in goal_rows.for_user(conn, user.pk, archived=False)]

@@ -10,7 +10,7 @@ them: Boolean columns are turned into bools on SQLite, which stores 0/1.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Boolean, Connection, Table
@@ -62,16 +62,25 @@ class Select:
         return tuple(out)
 
 
-def scalar(conn: Connection, sql: str, params: Sequence[Any]) -> Any:
-    """The first column of the first row of `sql` ('?' placeholders), or None."""
+def _execute(conn: Connection, sql: str, params: Sequence[Any], fetch: Callable[[Any], Any]) -> Any:
     if conn.dialect.name != "sqlite":
         sql = sql.replace("?", "%s")
     cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cur.execute(sql, tuple(params))
-        row = cur.fetchone()
+        return fetch(cur)
     finally:
         cur.close()
+
+
+def raw_query(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """All rows of `sql` ('?' placeholders) as the driver gives them (SQLite Booleans as 0/1)."""
+    return _execute(conn, sql, params, lambda cur: cur.fetchall())  # type: ignore[no-any-return]
+
+
+def scalar(conn: Connection, sql: str, params: Sequence[Any]) -> Any:
+    """The first column of the first row of `sql` ('?' placeholders), or None."""
+    row = _execute(conn, sql, params, lambda cur: cur.fetchone())
     return row[0] if row is not None else None
 
 

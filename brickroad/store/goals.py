@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Row, RowMapping, bindparam, insert, select
+from sqlalchemy import Connection, RowMapping, insert, select
 
-from brickroad.store.fastsql import Select, scalar, update_by_id
+from brickroad.store.fastsql import Select, raw_query, scalar, update_by_id
 from brickroad.store.tables import goals
 
 _BY_SLUG = Select(goals, "user_id = ? AND slug = ? AND deleted_at IS NULL")
@@ -76,15 +76,24 @@ def update_goal(conn: Connection, goal_id: int, **values: Any) -> None:
     update_by_id(conn, goals, goal_id, values)  # plain values only (every recompute stores its results)
 
 
-# Built once: the user GET asks for this on every call, and building a select costs more than running it.
+class GoalSummary(NamedTuple):
+    """What the plain user GET needs of each active goal: slug, buffer, burner and urgency-key fields."""
+
+    slug: str
+    safebuf: int | None
+    burner: str
+    losedate: int | None
+    pledge: float
+    frozen: bool
+    archived_at: int | None
+
+
 _SUMMARIES = (
-    select(goals.c.slug, goals.c.safebuf, goals.c.burner, goals.c.losedate, goals.c.pledge,
-           goals.c.frozen, goals.c.archived_at)
-    .where(goals.c.user_id == bindparam("uid"), goals.c.deleted_at.is_(None), goals.c.archived_at.is_(None))
-    .order_by(goals.c.id)
+    "SELECT slug, safebuf, burner, losedate, pledge, frozen, archived_at FROM goals "
+    "WHERE user_id = ? AND deleted_at IS NULL AND archived_at IS NULL ORDER BY id"
 )
 
 
-def summaries_for_user(conn: Connection, user_id: int) -> list[Row]:
-    """Active goals' slug, buffer, burner and urgency-key fields."""
-    return list(conn.execute(_SUMMARIES, {"uid": user_id}))
+def summaries_for_user(conn: Connection, user_id: int) -> list[GoalSummary]:
+    """Active goals' summaries (raw SQL: the user GET asks on every call)."""
+    return [GoalSummary(*r[:5], bool(r[5]), r[6]) for r in raw_query(conn, _SUMMARIES, (user_id,))]
