@@ -48,7 +48,7 @@ def new_rev() -> int:
 
 def day_starts(daystamps: Sequence[str]) -> np.ndarray:
     """'YYYYMMDD' daystamps -> the engine's day times (unix seconds of the UTC day start), as floats."""
-    if len(daystamps) <= 8:  # numpy's per-call overhead dwarfs a few dates
+    if len(daystamps) <= 32:  # numpy's per-call overhead dwarfs a few dates
         return np.array([_day_start(d) for d in daystamps], dtype=float)
     x = np.array(daystamps, dtype=np.int64)
     return days_from_civil_many(x // 10000, x // 100 % 100, x % 100).astype(float) * SID
@@ -116,14 +116,15 @@ class GoalPoints:
         for column, items in ((self.daystamps, stamps), (self.values, values), (self.comments, comments)):
             for pos, item in reversed(list(zip(at, items))):  # from the back: earlier positions still hold
                 column.insert(pos, item)
-        self.ts, self.ids = np.insert(self.ts, at, new_ts), np.insert(self.ids, at, new_ids)
-        self.t, self.v = np.insert(self.t, at, day_starts(stamps)), np.insert(self.v, at, values)
+        self.ts, self.ids = _insert(self.ts, at, new_ts), _insert(self.ids, at, new_ids)
+        self.t, self.v = _insert(self.t, at, day_starts(stamps)), _insert(self.v, at, np.array(values))
 
     def _positions(self, ts: np.ndarray, ids: np.ndarray) -> list[int]:
         """Where each new (timestamp, id) goes among the existing points (indices into them)."""
-        lo = np.searchsorted(self.ts, ts, side="left")
-        hi = np.searchsorted(self.ts, ts, side="right")
-        return [int(a + np.searchsorted(self.ids[a:b], i)) for a, b, i in zip(lo.tolist(), hi.tolist(), ids.tolist())]
+        lo = np.searchsorted(self.ts, ts, side="left").tolist()
+        hi = np.searchsorted(self.ts, ts, side="right").tolist()
+        # Only a timestamp already present needs the ids to break the tie.
+        return [a if a == b else int(a + np.searchsorted(self.ids[a:b], i)) for a, b, i in zip(lo, hi, ids.tolist())]
 
     def _merge(self, ts: np.ndarray, ids: np.ndarray, stamps: list[str], values: list[float],
                comments: list[str]) -> None:
@@ -139,6 +140,13 @@ class GoalPoints:
         self.ts, self.ids = all_ts[order], all_ids[order]
         self.t = np.concatenate((self.t, day_starts(stamps)))[order]
         self.v = np.concatenate((self.v, np.array(values, dtype=float)))[order]
+
+
+def _insert(arr: np.ndarray, at: list[int], items: np.ndarray) -> np.ndarray:
+    """np.insert(arr, at, items) for nondecreasing `at`; one block at one place (the usual) by slicing."""
+    if at[0] == at[-1]:
+        return np.concatenate((arr[: at[0]], items.astype(arr.dtype), arr[at[0]:]))
+    return np.insert(arr, at, items)
 
 
 def _select_sql(dialect: str) -> str:

@@ -159,9 +159,20 @@ def test_add_orders_like_the_database(n: int) -> None:
     assert points.tare and len(points) == n + 1
 
 
+def test_add_puts_a_block_in_one_place() -> None:
+    """The usual burst: new points all land together, before a later point (a day-end one) or at the end."""
+    rows = [(i, 1000 + i * 10, "20260101", float(i), f"c{i}") for i in range(1, 41)]
+    later = [(99, 10**9, "20260131", 0.0, "day end")]
+    points = pointcache.GoalPoints.from_rows(rows[:30] + later)
+    points.add(rows[30:][::-1])
+    _assert_same(points, pointcache.GoalPoints.from_rows(rows + later))
+    points.add([(100, 10**9 + 5, "20260131", 1.0, "after"), (101, 10**9 + 6, "20260131", 2.0, "after")])
+    assert points.comments[-2:] == ["after", "after"] and points.v[-2:].tolist() == [1.0, 2.0]
+
+
 def test_day_starts_agree_for_few_and_many() -> None:
-    stamps = ["19700101", "20000229", "20261126", "20991231", "20240301", "20230228", "19991231", "20010101", "20260101"]
-    many = pointcache.day_starts(stamps).tolist()
+    stamps = ["19700101", "20000229", "20261126", "20991231", "20240301", "20230228", "19991231", "20010101"] * 5
+    many = pointcache.day_starts(stamps).tolist()  # more than the scalar path takes
     assert many == [pointcache.day_starts([s])[0] for s in stamps]
     assert many[:3] == [0.0, 951782400.0, 1795651200.0]
 
