@@ -38,8 +38,12 @@ def sweep_batch(ctx: Context, js: JobSettings, render: sweep.GoalRenderer | None
         try:
             sweep.process_goal(ctx, goal_id, render)
         except Exception:
-            # The claim stays until its lease runs out; then the goal is tried again.
             log.exception("sweeping goal %s failed", goal_id)
+            try:
+                failures = sweep.record_failure(ctx, goal_id, js.lease)
+                log.warning("goal %s: %d failed sweep(s) in a row; next try backed off", goal_id, failures)
+            except Exception:  # the database itself is failing: the claim's lease brings the goal back
+                log.exception("could not record the failed sweep of goal %s", goal_id)
 
     threads = js.sweep_threads if ctx.db.dialect == "postgresql" else 1  # SQLite has one writer anyway
     if threads > 1 and len(ids) > 1:

@@ -77,6 +77,7 @@ class Goal:
     deleted_at: int | None
     xid: str | None = None  # an outside system's id (API v2), unique per user
     points_rev: int | None = None  # new at every recompute (services/pointcache.py): a version finer than seconds
+    sweep_failures: int = 0  # sweeps of this goal that crashed in a row (services/sweep.py backs off)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Goal":

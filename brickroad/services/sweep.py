@@ -34,6 +34,7 @@ log = logging.getLogger("brickroad.sweep")
 # Renders the Beeminder goal JSON for reminder webhooks (the API's serializer, injected by jobs).
 GoalRenderer = Callable[[GoalView, User, int], dict[str, Any]]
 REMINDER_STALE = 86400  # a reminder more than a day late (sweeper was down) is skipped, not sent
+MAX_BACKOFF = 3600  # a goal whose sweep keeps crashing is still retried at least hourly
 
 
 @dataclass
@@ -52,10 +53,26 @@ def process_goal(ctx: Context, goal_id: int, render: GoalRenderer | None = None)
             return Outcome()
         goal = Goal.from_row(row)
         user = User.from_row(user_rows.by_id(conn, goal.user_id))  # type: ignore[arg-type]
+        if goal.sweep_failures:
+            goal_rows.update_goal(conn, goal.id, sweep_failures=0)  # rolled back with the rest if this crashes too
         if not schedule.is_active(goal):
             goal_rows.update_goal(conn, goal.id, next_check_at=None)
             return Outcome()
         return process_in(conn, user, goal, now, render)
+
+
+def record_failure(ctx: Context, goal_id: int, lease: int) -> int:
+    """A sweep of the goal crashed: look again later, twice as late each time in a row (at most
+    MAX_BACKOFF), rather than every lease forever. Returns the failures so far."""
+    now = ctx.clock.now()
+    with ctx.db.write() as conn:
+        row = rows.goal_by_id(conn, goal_id)
+        if row is None:
+            return 0
+        failures = int(row["sweep_failures"]) + 1
+        delay = max(lease, min(lease * 2 ** min(failures, 20), MAX_BACKOFF))
+        goal_rows.update_goal(conn, goal_id, sweep_failures=failures, next_check_at=now + delay)
+    return failures
 
 
 def process_in(conn: Connection, user: User, goal: Goal, now: int, render: GoalRenderer | None) -> Outcome:

@@ -151,6 +151,7 @@ goals = Table(
     Column("xid", String(100), nullable=True),  # an outside system's id for the goal (API v2)
     # Random, rewritten by every recompute: names the point set the derived fields came from.
     Column("points_rev", BigInteger, nullable=True),
+    Column("sweep_failures", Integer, nullable=False, default=0, server_default="0"),
     UniqueConstraint("user_id", "slug", name="uq_goals_user_slug"),
     Index("uq_goals_user_xid", "user_id", "xid", unique=True),
 )
