@@ -10,6 +10,7 @@ the row, so a slow worker whose lease was taken over can't clobber it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 from collections.abc import Callable, Sequence
@@ -54,7 +55,7 @@ def backoff(attempts: int, js: JobSettings, rng: random.Random = random.Random()
     return max(1, int(delay * rng.uniform(0.5, 1.5)))
 
 
-def _http(ctx: Context, js: JobSettings, row: RowMapping, payload: Any, client: httpx.Client) -> int | None:
+def _http(ctx: Context, js: JobSettings, row: RowMapping, payload: Any, client: httpx.Client | None) -> int | None:
     secret = ctx.settings.secret
     if row["subscription_id"] is not None:
         with ctx.db.read() as conn:
@@ -99,7 +100,7 @@ def deliver_batch(ctx: Context, js: JobSettings, limit: int | None = None, paral
         claimed = rows.claim_rows(conn, handled_kinds(js), now, js.lease, limit or js.batch, js.worker_id)
     if not claimed:
         return 0
-    with httpx.Client(timeout=js.http_timeout, follow_redirects=False, trust_env=False) as client:
+    with _client_for(js, claimed) as client:
         if len(claimed) == 1 or parallel <= 1:
             for row in claimed:
                 deliver_one(ctx, js, row, client)
@@ -110,7 +111,15 @@ def deliver_batch(ctx: Context, js: JobSettings, limit: int | None = None, paral
     return len(claimed)
 
 
-def deliver_one(ctx: Context, js: JobSettings, row: RowMapping, client: httpx.Client) -> str:
+def _client_for(js: JobSettings, claimed: Sequence[RowMapping]) -> contextlib.AbstractContextManager[httpx.Client | None]:
+    """An HTTP client only for batches with HTTP deliveries (its TLS context costs milliseconds to
+    build, and most rounds of a busy server are graph renders)."""
+    if not any(row["kind"] in kinds.HTTP_KINDS for row in claimed):
+        return contextlib.nullcontext()
+    return httpx.Client(timeout=js.http_timeout, follow_redirects=False, trust_env=False)
+
+
+def deliver_one(ctx: Context, js: JobSettings, row: RowMapping, client: httpx.Client | None) -> str:
     """Deliver a claimed row and record the outcome; returns the row's new state."""
     payload = orjson.loads(row["payload"])
     status: int | None = None
