@@ -163,8 +163,7 @@ def _compute(params: GoalParams, data: Sequence[Datapoint] | DataColumns,
     goal = Goal(road=road, yaw=gp.yaw, dir=gp.dir, tini=tini, tfin=tfin, asof=asof,
                 ppr_on=bool(gp.ppr), point_at_asof=bool(dt[-1] == asof),
                 dtf_t=dt, dtf_v=dv)
-    agg_times = set(agg.t.tolist()) if len(agg.t) < 5000 else _TimeSet(agg.t)
-    xflat = goal.flatline_time(tdat, float(dv[-1]), agg_times)  # type: ignore[arg-type]
+    xflat = goal.flatline_time(tdat, float(dv[-1]), _TimeSet(agg.t))  # type: ignore[arg-type]
     flat: Optional[AggPoint] = None
     if xflat is not None:
         goal.dtf_t = np.append(dt, xflat)
@@ -272,7 +271,7 @@ def _hashtags(ts: np.ndarray, cs: list[str]) -> list[tuple[float, str]]:
 
 
 class _TimeSet:
-    """Membership test on a sorted array without building a Python set."""
+    """Membership test on a sorted array without building a Python set (one lookup is all it gets)."""
 
     def __init__(self, t: np.ndarray) -> None:
         self._t = t
