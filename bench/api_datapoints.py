@@ -17,16 +17,16 @@ the accounting runs but never refuses). Prints figures only; targets are
 PostgreSQL uses a scratch database at BRICKROAD_TEST_PG_URL's server (skipped if unreachable).
 
 Figures (2-core dev VM, 10k points, 16 connections, 3 s each; bare Starlette
-did 25.8k-29.1k req/s in these runs):
+did 25.8k-29.9k req/s in these runs):
 
                          2026-11-23 (83bbda5)        2026-11-27
                          GET req/s   POST req/s      GET req/s   POST req/s
-  SQLite      quotas off 2786-2890   179-192         7683-8136   3515-3757
-              quotas on  2357-2545   177-185         6814-7191   3089-3172
-  PostgreSQL  quotas off  531-539    114-120          997-1290   1659-1681
-              quotas on   583-585    121-128         1023-1161   1349-1373
-  ratio to bare, SQLite  GET 0.18-0.20, create 0.012   GET 0.28-0.29, create 0.13
-  ratio to bare, PG      GET 0.035, create 0.008       GET 0.04-0.05, create 0.065
+  SQLite      quotas off 2786-2890   179-192         7683-8341   3515-3757
+              quotas on  2357-2545   177-185         6814-7432   3089-3478
+  PostgreSQL  quotas off  531-539    114-120          997-1351   1659-2287
+              quotas on   583-585    121-128         1023-1283   1349-2138
+  ratio to bare, SQLite  GET 0.18-0.20, create 0.012   GET 0.28-0.29, create 0.12-0.13
+  ratio to bare, PG      GET 0.035, create 0.008       GET 0.04-0.05, create 0.065-0.076
 
 Targets (GET >= 0.40, create >= 0.25 on SQLite) are still not met. What moved
 the figures: creates use group commit (concurrent creates on one goal share one
