@@ -19,8 +19,8 @@ import); daystamps in integer arithmetic (2.8 -> 0.8 us a point); requestids
 looked up with one bound list and repeats answered from that lookup (the
 re-import did a query per point); `brickroad import` asks create_all for
 compact=true answers (ids and statuses, not 2 MB of datapoints per batch).
-On a quiet machine after the group-commit work (2026-11-27): 28,900-29,600
-points/s end to end, re-import 26,800-28,800, CLI alone 75k-80k.
+On a quiet machine after the group-commit work (2026-11-27): 28,900-32,100
+points/s end to end, re-import 26,800-31,300, CLI alone 75k-89k.
 Where the server's time goes (py-spy, create_all ~ 87% of its samples):
 SQLite's executemany ~ 27%, the road-engine recompute of the growing goal
 ~ 17%, per-point validation and row building ~ 15%.
