@@ -13,7 +13,7 @@ from brickroad.services.context import Context
 from brickroad.services.models import User
 from brickroad.web import session as cookies
 from brickroad.web.core import Web, current_user, field_errors, page, safe_target
-from brickroad.web.throttle import LoginThrottle, SignupThrottle
+from brickroad.web.throttle import SIGNUP_WINDOW, WINDOW, LoginThrottle, SignupThrottle, counter_for
 
 WRONG_LOGIN = "Wrong username or password."
 NOT_LOGGED_IN = "You need to log in or sign up before continuing."
@@ -27,14 +27,18 @@ COMMON_ZONES = (
 def throttle(request: Request) -> LoginThrottle:
     state = request.app.state
     if not hasattr(state, "login_throttle"):
-        state.login_throttle = LoginThrottle()
+        settings = state.ctx.settings
+        state.login_throttle = LoginThrottle(counter=counter_for(settings, "login", WINDOW))
     return state.login_throttle  # type: ignore[no-any-return]
 
 
 def signup_throttle(w: Web) -> SignupThrottle:
     state = w.request.app.state
     if not hasattr(state, "signup_throttle"):
-        state.signup_throttle = SignupThrottle(w.ctx.settings.signups_per_hour)
+        settings = w.ctx.settings
+        state.signup_throttle = SignupThrottle(
+            settings.signups_per_hour, counter=counter_for(settings, "signup", SIGNUP_WINDOW)
+        )
     return state.signup_throttle  # type: ignore[no-any-return]
 
 

@@ -1,17 +1,21 @@
 """Rate limits for the forms guessers and spammers hit: failed logins, and sign-ups.
 
-In memory and per process: enough to turn online password guessing from
-thousands of tries a minute into a handful, and account spraying into a
-trickle, without a table. Logins are keyed on the address as well as the
-name, so nobody can lock a user out from elsewhere.
+Counted in memory per process (enough to turn online password guessing
+from thousands of tries a minute into a handful, and account spraying into
+a trickle), or in Redis when BRICKROAD_REDIS_URL is set, so the limits hold
+across every process serving. Logins are keyed on the address as well as
+the name, so nobody can lock a user out from elsewhere.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Hashable
+from typing import Any, Protocol
 
 WINDOW = 15 * 60
 PER_ACCOUNT = 5  # failures per (address, username) per window
@@ -55,10 +59,53 @@ class Window:
             self._events.pop(key, None)
 
 
+class Counter(Protocol):
+    def wait(self, limits: dict[Hashable, int]) -> int: ...
+    def record(self, *keys: Hashable) -> None: ...
+    def forget(self, key: Hashable) -> None: ...
+
+
+class RedisWindow:
+    """The same counts in Redis sorted sets (one per key, scored by wall-clock time), shared by all processes."""
+
+    def __init__(self, client: Any, prefix: str, seconds: float) -> None:
+        self.redis, self.prefix, self.seconds = client, prefix, seconds
+
+    def _key(self, key: Hashable) -> str:
+        return self.prefix + hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+
+    def wait(self, limits: dict[Hashable, int]) -> int:
+        now = time.time()
+        pipe = self.redis.pipeline()
+        for key in limits:
+            pipe.zremrangebyscore(self._key(key), "-inf", now - self.seconds)
+            pipe.zcard(self._key(key))
+            pipe.zrange(self._key(key), 0, 0, withscores=True)
+        answers = pipe.execute()
+        waits = []
+        for i, limit in enumerate(limits.values()):
+            count, oldest = answers[3 * i + 1], answers[3 * i + 2]
+            if count >= limit and oldest:
+                waits.append(int(oldest[0][1] + self.seconds - now) + 1)
+        return max(waits, default=0)
+
+    def record(self, *keys: Hashable) -> None:
+        now = time.time()
+        pipe = self.redis.pipeline()
+        for key in keys:
+            pipe.zadd(self._key(key), {uuid.uuid4().hex: now})
+            pipe.expire(self._key(key), int(self.seconds) + 1)
+        pipe.execute()
+
+    def forget(self, key: Hashable) -> None:
+        self.redis.delete(self._key(key))
+
+
 class LoginThrottle:
-    def __init__(self, window: float = WINDOW, per_account: int = PER_ACCOUNT, per_address: int = PER_ADDRESS) -> None:
+    def __init__(self, window: float = WINDOW, per_account: int = PER_ACCOUNT, per_address: int = PER_ADDRESS,
+                 counter: Counter | None = None) -> None:
         self.per_account, self.per_address = per_account, per_address
-        self._window = Window(window)
+        self._window: Counter = counter or Window(window)
 
     def retry_after(self, address: str, username: str) -> int:
         """Seconds until another attempt is allowed; 0 if allowed now."""
@@ -74,12 +121,22 @@ class LoginThrottle:
 class SignupThrottle:
     """At most `per_hour` new accounts from one address in any hour."""
 
-    def __init__(self, per_hour: int, window: float = SIGNUP_WINDOW) -> None:
+    def __init__(self, per_hour: int, window: float = SIGNUP_WINDOW, counter: Counter | None = None) -> None:
         self.per_hour = per_hour
-        self._window = Window(window)
+        self._window: Counter = counter or Window(window)
 
     def retry_after(self, address: str) -> int:
         return self._window.wait({address: self.per_hour})
 
     def signed_up(self, address: str) -> None:
         self._window.record(address)
+
+
+def counter_for(settings: Any, name: str, seconds: float) -> Counter:
+    """Redis-backed when the deployment has Redis (every process sees every count), else in memory."""
+    if not settings.redis_url:
+        return Window(seconds)
+    import redis
+
+    client = redis.Redis.from_url(settings.redis_url)
+    return RedisWindow(client, f"{settings.redis_prefix}throttle:{name}:", seconds)

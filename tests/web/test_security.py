@@ -154,6 +154,39 @@ def test_signups_are_rate_limited_per_address(ctx) -> None:  # type: ignore[no-u
         live.stop()
 
 
+def test_with_redis_the_login_limit_holds_across_servers(ctx, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Two servers (processes, in production) sharing Redis share one count of failed logins."""
+    import uuid
+    from dataclasses import replace
+
+    import redis
+
+    from brickroad.services.context import Context
+    from tests.conftest import LiveServer
+
+    prefix = f"brickroad-test-{uuid.uuid4().hex}:"
+    settings = replace(ctx.settings, redis_url="redis://127.0.0.1:6379/0", redis_prefix=prefix)
+    servers = [LiveServer(Context(db=ctx.db, settings=settings, clock=ctx.clock)) for _ in range(2)]
+    for live in servers:
+        live.start()
+    try:
+        account = make_user(password=PASSWORD)
+        browsers = [Browser(live.url) for live in servers]
+        codes = [browsers[i % 2].post("/login", {"username": account.username, "password": "bad guess"}).status_code
+                 for i in range(6)]
+        assert codes == [401] * 5 + [429]
+        assert browsers[1].post("/login", {"username": account.username, "password": PASSWORD}).status_code == 429
+        for b in browsers:
+            b.close()
+    finally:
+        for live in servers:
+            live.stop()
+        client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+        for key in client.scan_iter(prefix + "*"):
+            client.delete(key)
+        client.close()
+
+
 def test_login_is_rate_limited(browser: Browser, make_user) -> None:  # type: ignore[no-untyped-def]
     account = make_user(password=PASSWORD)
     codes = [browser.post("/login", {"username": account.username, "password": "bad guess"}).status_code for _ in range(6)]

@@ -67,3 +67,33 @@ def test_deadline_times_become_beeminder_offsets(text: str, seconds: int) -> Non
 def test_bad_times_are_invalid(text: str) -> None:
     with pytest.raises(Invalid):
         parse_clock(text, "alertstart")
+
+
+def test_redis_windows_count_expire_and_forget() -> None:
+    import uuid
+
+    import redis
+
+    from brickroad.web.throttle import RedisWindow, SignupThrottle
+
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    prefix = f"brickroad-test-{uuid.uuid4().hex}:"
+    try:
+        t = LoginThrottle(per_account=2, per_address=3, counter=RedisWindow(client, prefix + "login:", 60))
+        t.failed("1.2.3.4", "Alice")
+        t.failed("1.2.3.4", "alice")
+        assert 55 < t.retry_after("1.2.3.4", "ALICE") <= 61
+        assert t.retry_after("5.6.7.8", "alice") == 0
+        t.succeeded("1.2.3.4", "alice")
+        assert t.retry_after("1.2.3.4", "alice") == 0
+        t.failed("1.2.3.4", "bob")  # the third failure from this address, whatever the name
+        assert t.retry_after("1.2.3.4", "carol") > 0
+        s = SignupThrottle(1, counter=RedisWindow(client, prefix + "signup:", 0.3))
+        s.signed_up("9.9.9.9")
+        assert s.retry_after("9.9.9.9") > 0
+        time.sleep(0.35)
+        assert s.retry_after("9.9.9.9") == 0
+    finally:
+        for key in client.scan_iter(prefix + "*"):
+            client.delete(key)
+        client.close()
