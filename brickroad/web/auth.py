@@ -46,6 +46,11 @@ def _address(w: Web) -> str:
     return w.request.client.host if w.request.client else "unknown"
 
 
+def _try_again_in(wait: int) -> str:
+    minutes = max(1, round(wait / 60))
+    return f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+
+
 def start_session(w: Web, user: User) -> None:
     w.session.login(user.pk, sessions.fingerprint(w.ctx, user))
     w.user = user
@@ -61,12 +66,10 @@ def signup(w: Web) -> Response:
     f = w.form
     values = {k: f.get(k, "") for k in ("username", "email", "timezone")}
     errors: dict[str, str] = {}
-    limiter = signup_throttle(w)
-    wait = limiter.retry_after(_address(w))
+    limiter, address = signup_throttle(w), _address(w)
+    wait = limiter.retry_after(address)
     if wait:
-        minutes = max(1, round(wait / 60))
-        errors["base"] = (f"Too many new accounts from your network. Try again in {minutes} "
-                          f"minute{'s' if minutes != 1 else ''}.")
+        errors["base"] = f"Too many new accounts from your network. {_try_again_in(wait)}"
         return w.render("signup.html", status=429, zones=COMMON_ZONES, values=values, errors=errors, next=_next(w))
     if f.get("password", "") != f.get("password_confirm", ""):
         errors["password_confirm"] = "doesn't match the password"
@@ -79,7 +82,7 @@ def signup(w: Web) -> Response:
         except (Invalid, Conflict) as exc:
             errors = field_errors(exc)
         else:
-            limiter.signed_up(_address(w))
+            limiter.signed_up(address)
             start_session(w, user)
             return w.redirect(_next(w), f"Welcome, {user.username}! Make your first goal.")
     return w.render("signup.html", status=422, zones=COMMON_ZONES, values=values, errors=errors, next=_next(w))
@@ -95,9 +98,8 @@ def login(w: Web) -> Response:
     limiter = throttle(w.request)
     wait = limiter.retry_after(address, username)
     if wait:
-        minutes = max(1, round(wait / 60))
         return w.render("login.html", status=429, username=username, next=_next(w),
-                        errors={"base": f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}."})
+                        errors={"base": f"Too many failed attempts. {_try_again_in(wait)}"})
     user = accounts.check_password(w.ctx, username, w.form.get("password", ""))
     if user is None:
         limiter.failed(address, username)
