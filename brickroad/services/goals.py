@@ -102,7 +102,7 @@ def view(conn: Connection, goal: Goal, datapoints: bool = False, count: int | No
     return GoalView(goal, recent_points(conn, goal), points)
 
 
-_VIEWS = Memo(512)  # goal id -> the GoalView last built for it
+_VIEWS = Memo(512)  # (user id, slug) -> (the GoalView last built for it, the data version then)
 _ID = goal_rows.COLUMNS.index("id")
 _REV = goal_rows.COLUMNS.index("points_rev")
 
@@ -114,24 +114,33 @@ def get_view(ctx: Context, user: User, slug: str, datapoints: bool = False, coun
     The goal row alone decides the view: every change to a goal's points is
     followed, in its transaction, by a recompute that writes a fresh
     `points_rev` (services/pointcache.py), so an unchanged row means unchanged
-    points and the recent ones needn't be read again.
+    points and the recent ones needn't be read again. While the database is
+    unchanged (Database.data_version) not even the row is read again.
     """
     with ctx.db.read() as conn:
         if datapoints:
             return view(conn, load(conn, user, slug), datapoints, count)
+        key = (user.pk, slug)
+        version = ctx.db.data_version(conn)
+        cached = _VIEWS.get(key)
+        if cached is not None and version is not None and cached[1] == version:
+            return cached[0]  # type: ignore[no-any-return]
         raw = goal_rows.by_slug_raw(conn, user.pk, slug)
         if raw is None:
             raise NotFound()
-        found: GoalView | None = _VIEWS.get(raw[_ID])
-        if found is not None and found.rows is not None and found.rows[0] == raw and raw[_REV] is not None:
-            return found
-        row = goal_rows.fix_row(conn, raw)
-        recent = tuple(point_rows.newest_rows(conn, row[_ID], RECENT))
+        found: GoalView | None = cached[0] if cached is not None else None
+        if found is None or found.rows is None or found.rows[0] != raw or raw[_REV] is None:
+            found = _build_view(conn, raw)
+    _VIEWS.put(key, (found, version))
+    return found
+
+
+def _build_view(conn: Connection, raw: tuple[Any, ...]) -> GoalView:
+    row = goal_rows.fix_row(conn, raw)
+    recent = tuple(point_rows.newest_rows(conn, row[_ID], RECENT))
     goal = Goal.from_row(dict(zip(goal_rows.COLUMNS, row)))
     points = [Datapoint.from_row(dict(zip(point_rows.COLUMNS, r))) for r in recent]
-    found = GoalView(goal, points, None, (raw, recent))
-    _VIEWS.put(raw[_ID], found)
-    return found
+    return GoalView(goal, points, None, (raw, recent))
 
 
 def urgencykey(goal: Any) -> str:

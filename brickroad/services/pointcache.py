@@ -34,6 +34,7 @@ from sqlalchemy import Connection
 
 from brickroad.road.dates import SECS, days_from_civil_many
 from brickroad.road.types import DataColumns
+from brickroad.store import fastsql
 
 SID = SECS["d"]
 MAX_POINTS = 2_000_000  # across all cached goals (a few hundred bytes each, comments included)
@@ -157,7 +158,7 @@ def _select_sql(dialect: str) -> str:
 
 def fetch(conn: Connection, goal_id: int) -> GoalPoints:
     """All of a goal's points in engine order, straight from the DBAPI cursor (no Row objects)."""
-    cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cur = fastsql.cursor(conn)
     try:
         cur.execute(_select_sql(conn.dialect.name), (goal_id,))
         rows = cur.fetchall()

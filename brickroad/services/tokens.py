@@ -63,24 +63,29 @@ def rotate(ctx: Context, user: User) -> str:
     return token
 
 
-_USERS = Memo(1024)  # token hash -> (the user row read, the User built from it)
+_USERS = Memo(1024)  # token hash -> (the user row read, the User built from it, the data version then)
 
 
 def user_for_token(ctx: Context, token: str) -> User | None:
     """The token's owner, read on every call (a rotated token dies at once); the
-    User object is reused while the row read is the same."""
+    User object is reused while the row read is the same, and the row isn't read
+    again while the database is unchanged (Database.data_version)."""
     if not token or len(token) > 256:
         return None
     digest = token_hash(token)
     with ctx.db.read() as conn:
+        version = ctx.db.data_version(conn)
+        cached = _USERS.get(digest)
+        if cached is not None and version is not None and cached[2] == version:
+            return cached[1]  # type: ignore[no-any-return]
         raw = user_rows.by_token_hash_raw(conn, digest)
         if raw is None:
             return None
-        cached = _USERS.get(digest)
         if cached is not None and cached[0] == raw:
-            return cached[1]  # type: ignore[no-any-return]
-        user = User.from_row(user_rows.as_mapping(conn, raw))
-    _USERS.put(digest, (raw, user))
+            user: User = cached[1]
+        else:
+            user = User.from_row(user_rows.as_mapping(conn, raw))
+    _USERS.put(digest, (raw, user, version))
     return user
 
 

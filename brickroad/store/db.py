@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import NullPool
 
+_SERIALS = itertools.count(1)
 WRITE_LOCK_WAIT = 30.0  # seconds, as the busy timeout
 
 
@@ -86,6 +88,9 @@ class Database:
         self._active: ContextVar[Connection | None] = ContextVar(f"brickroad-tx-{id(self)}", default=None)
         self._reading: ContextVar[Connection | None] = ContextVar(f"brickroad-rx-{id(self)}", default=None)
         self._sticky = threading.local()
+        # The sticky read's connection and its data version, taken as the read began.
+        self._version: ContextVar[tuple[Connection, Hashable] | None] = ContextVar(
+            f"brickroad-dv-{id(self)}", default=None)
         if url.startswith("sqlite"):
             self.dialect = "sqlite"
             self.engine = create_engine(
@@ -146,9 +151,10 @@ class Database:
         """A read on this thread's kept connection, begun and ended on the SQLite driver itself.
 
         SQLAlchemy's transaction bookkeeping costs more than the two statements,
-        and hot reads use the driver's cursor anyway (store/fastsql.py). If Core
-        runs a statement meanwhile it autobegins (on_begin sees the open
-        transaction and joins it), and then Core ends it.
+        and hot reads use the driver's cursor anyway (store/fastsql.py). The
+        transaction begins with the first statement (fastsql.cursor, or Core's
+        autobegin, which on_begin joins), so a read answered from caches by the
+        data version, taken first, runs no other statement at all.
         """
         conn = getattr(self._sticky, "conn", None)
         if conn is None or conn.closed or conn.invalidated:
@@ -157,13 +163,14 @@ class Database:
             yield from self._read_on(conn)
             return
         driver = conn.connection.driver_connection
-        driver.execute("BEGIN")  # type: ignore[union-attr]
         token = self._reading.set(conn)
+        version = self._version.set((conn, self._data_version(conn)))
         ok = False
         try:
             yield conn
             ok = True
         finally:
+            self._version.reset(version)
             self._reading.reset(token)
             if conn.in_transaction():
                 conn.commit() if ok else conn.rollback()
@@ -189,6 +196,34 @@ class Database:
         finally:
             if locked:
                 lock.release()  # type: ignore[union-attr]
+
+    def data_version(self, conn: Connection) -> Hashable | None:
+        """A key that stays equal while the database, as this read sees it, is unchanged; None if unknown.
+
+        SQLite's `PRAGMA data_version` changes whenever another connection (of any
+        process) commits; `total_changes` covers this connection's own writes, and
+        the serial tells connections apart. Caches of rows read under one key can
+        answer later reads under the same key without reading the rows again
+        (take the key before reading the rows: a cache may then be newer than its
+        key, never older). Inside a write the key would outlive a rollback, and
+        PostgreSQL has no such counter: both answer None (no shortcut).
+        """
+        if self.dialect != "sqlite" or self._active.get() is not None:
+            return None
+        taken = self._version.get()
+        if taken is not None and taken[0] is conn:
+            return taken[1]
+        return self._data_version(conn)
+
+    @staticmethod
+    def _data_version(conn: Connection) -> Hashable:
+        record = conn.connection
+        serial = record.info.get("serial")
+        if serial is None:
+            serial = record.info["serial"] = next(_SERIALS)
+        driver = record.driver_connection
+        version = driver.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
+        return serial, driver.total_changes, version  # type: ignore[union-attr]
 
     def ping(self) -> bool:
         try:

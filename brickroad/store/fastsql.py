@@ -16,6 +16,18 @@ from typing import Any
 from sqlalchemy import Boolean, Connection, Table
 
 
+def cursor(conn: Connection) -> Any:
+    """A DBAPI cursor inside the connection's transaction.
+
+    On SQLite a sticky read (store/db.py) begins its transaction only when a
+    statement needs one, so a read that finds everything cached runs none.
+    """
+    driver = conn.connection.dbapi_connection
+    if conn.dialect.name == "sqlite" and not driver.in_transaction:  # type: ignore[union-attr]
+        driver.execute("BEGIN")  # type: ignore[union-attr]
+    return driver.cursor()  # type: ignore[union-attr]
+
+
 class Select:
     """SELECT every column of `table` WHERE `where` ('?' placeholders), as tuples or dicts."""
 
@@ -32,7 +44,7 @@ class Select:
 
     def raw_rows(self, conn: Connection, params: Sequence[Any], suffix: str = "") -> list[tuple[Any, ...]]:
         """Rows as the driver gives them (SQLite's Booleans still 0/1): see `fix`."""
-        cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cur = cursor(conn)
         try:
             cur.execute(self._sql[conn.dialect.name] + suffix, tuple(params))
             return cur.fetchall()
@@ -65,7 +77,7 @@ class Select:
 def _execute(conn: Connection, sql: str, params: Sequence[Any], fetch: Callable[[Any], Any]) -> Any:
     if conn.dialect.name != "sqlite":
         sql = sql.replace("?", "%s")
-    cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cur = cursor(conn)
     try:
         cur.execute(sql, tuple(params))
         return fetch(cur)
@@ -108,7 +120,7 @@ def _statement(kind: str, table: Table, keys: tuple[str, ...], dialect: str) -> 
 def insert_returning_id(conn: Connection, table: Table, values: dict[str, Any]) -> int:
     """INSERT one row of plain values (bools, numbers, strings, None); its new id."""
     keys = tuple(values)
-    cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cur = cursor(conn)
     try:
         cur.execute(_statement("insert", table, keys, conn.dialect.name), tuple(values.values()))
         return int(cur.fetchone()[0])
@@ -121,7 +133,7 @@ def update_by_id(conn: Connection, table: Table, row_id: int, values: dict[str, 
     if not values:
         return 0
     keys = tuple(values)
-    cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cur = cursor(conn)
     try:
         cur.execute(_statement("update", table, keys, conn.dialect.name), (*values.values(), row_id))
         return int(cur.rowcount)

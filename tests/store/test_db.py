@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import pytest
@@ -120,3 +121,30 @@ def test_a_postgresql_connection_killed_while_idle_is_replaced_on_checkout(
             assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
     finally:
         db.dispose()
+
+
+def test_data_version_moves_with_every_commit_and_is_none_when_unknown(ctx: Context) -> None:
+    with ctx.db.write() as conn:
+        assert ctx.db.data_version(conn) is None  # a rollback would outlive any key taken here
+    if ctx.db.dialect != "sqlite":
+        with ctx.db.read() as conn:
+            assert ctx.db.data_version(conn) is None  # PostgreSQL: no shortcut, rows are read
+        return
+
+    def sticky_version() -> object:
+        with ctx.db.read(sticky=True) as conn:
+            return ctx.db.data_version(conn)
+
+    first = sticky_version()
+    assert first is not None and sticky_version() == first  # nothing committed: the same key
+    with ctx.db.write() as conn:  # this process, another connection
+        user_rows.insert_user(conn, username="dv_one", timezone="UTC", created_at=1, updated_at=1)
+    second = sticky_version()
+    assert second != first
+    other = sqlite3.connect(ctx.db.url.removeprefix("sqlite:///"))  # as another process would
+    try:
+        other.execute("UPDATE users SET updated_at = 2 WHERE username = 'dv_one'")
+        other.commit()
+    finally:
+        other.close()
+    assert sticky_version() != second
