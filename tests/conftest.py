@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -124,10 +125,10 @@ def free_port() -> int:
 class LiveServer:
     """uvicorn on a loopback port in a background thread, serving the test's context."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, app: Any = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(ctx), host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(app or create_app(ctx), host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -14,10 +14,12 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp
 
 from brickroad import web
 from brickroad.api import charges, datapoints, goals, openapi, users, v2, webhooks
 from brickroad.api.endpoint import Handler, api_endpoint, not_found
+from brickroad.api.fastlane import FastLane
 from brickroad.api.graphs import graph_routes
 from brickroad.api.middleware import Ingress
 from brickroad.api.responses import JSON, error_response, plain_error
@@ -37,9 +39,27 @@ def api_route(path: str, handler: Handler, methods: Sequence[str] = ("GET",), **
     return Route(V1 + path, api_endpoint(handler, **kw), methods=verbs)
 
 
-def v1_routes() -> list[BaseRoute]:
+def hot_routes() -> list[Route]:
+    """The head of the route table, served by the fast lane (api/fastlane.py): the busiest calls.
+
+    The router tries routes in order, so the busiest come first; `archived`
+    must come before `{slug}`, which would take it.
+    """
+    g = "/users/{username}/goals"
     return [
-        api_route("/users/{username}", users.get_user),  # busy; it matches no goal path (routes are anchored)
+        api_route(g + "/{slug}/datapoints", datapoints.create_point, methods=["POST"]),
+        api_route(g + "/archived", goals.archived),
+        api_route(g + "/{slug}", goals.get_goal),
+        api_route("/users/{username}", users.get_user),  # it matches no goal path (routes are anchored)
+    ]
+
+
+def v1_routes() -> list[BaseRoute]:
+    return [*hot_routes(), *other_v1_routes()]
+
+
+def other_v1_routes() -> list[BaseRoute]:
+    return [
         *goal_routes(),
         api_route("/users/{username}", users.update_user, methods=["PUT"]),
         api_route("/me", users.get_user),
@@ -52,18 +72,12 @@ def v1_routes() -> list[BaseRoute]:
 
 
 def goal_routes() -> list[BaseRoute]:
-    """Goals, goal actions, datapoints and charges (literal paths before {slug}/{point_id}).
-
-    The router tries routes in order, so the busiest (datapoint creates, goal
-    GETs) come first; no two of these match the same path and method.
-    """
+    """Goals, goal actions, datapoints and charges, after the hot routes (literal paths before
+    {slug}/{point_id}; no two of these match the same path and method)."""
     g = "/users/{username}/goals"
     one = g + "/{slug}"
     pts = one + "/datapoints"
     return [
-        api_route(pts, datapoints.create_point, methods=["POST"]),
-        api_route(g + "/archived", goals.archived),
-        api_route(one, goals.get_goal),
         api_route(pts, datapoints.list_points),
         api_route(g, goals.list_goals),
         api_route(g, goals.create_goal, methods=["POST"]),
@@ -110,15 +124,32 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     return plain_error(exc.status_code, str(exc.detail))
 
 
-async def _on_crash(_request: Request, exc: Exception) -> Response:
+def crash_response(exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     return plain_error(500, "Internal server error; the change was not saved")
+
+
+async def _on_crash(_request: Request, exc: Exception) -> Response:
+    return crash_response(exc)
+
+
+class App(Starlette):
+    """Starlette with the fast lane in front of its middleware stack for the hot routes."""
+
+    def __init__(self, fast_routes: Sequence[Route], max_bytes: int, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.fast_routes = fast_routes
+        self.max_bytes = max_bytes
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return FastLane(super().build_middleware_stack(), self.fast_routes, self.max_bytes, crash_response)
 
 
 def create_app(
     ctx: Context, extra_routes: Sequence[BaseRoute] = (), sweeper: bool = False, **kw: Callable[..., Any]
 ) -> Starlette:
-    routes: list[BaseRoute] = [*v1_routes(), Route("/healthz", healthz), *graph_routes(), *extra_routes, *web.web_routes()]
+    hot = hot_routes()
+    routes: list[BaseRoute] = [*hot, *other_v1_routes(), Route("/healthz", healthz), *graph_routes(), *extra_routes, *web.web_routes()]
     routes.append(Route("/api/openapi", openapi_json))  # served as /api/openapi.json too
     # Beebole-style JSON-document RPC over the same services.
     routes.append(Route("/api/v2", api_endpoint(v2.rpc, render_error=v2.render_error), methods=["POST"]))
@@ -141,7 +172,9 @@ def create_app(
         if ctx.quotas is not None:
             ctx.quotas.close()  # flush the last second of usage counts
 
-    app = Starlette(
+    app = App(
+        fast_routes=hot,
+        max_bytes=ctx.settings.max_body_bytes,
         lifespan=lifespan,
         routes=routes,
         middleware=[

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
-from brickroad.store.fastsql import Select, insert_returning_id
+from brickroad.store.fastsql import Select, cursor, insert_returning_id
 from brickroad.store.tables import datapoints
 
 _NEWEST = Select(datapoints, "goal_id = ?", "ORDER BY timestamp DESC, id DESC LIMIT ?")
@@ -158,6 +158,10 @@ def _sqlite_insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> lis
     cols = list(rows[0])
     sql = f"INSERT INTO datapoints ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
     values = itemgetter(*cols)  # a tuple per row (whole datapoint rows: always several columns), in C
-    conn.exec_driver_sql(sql, list(map(values, rows)))
-    last = int(conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
+    cur = cursor(conn)  # straight to the driver: Core's statement handling cost more than the inserts
+    try:
+        cur.executemany(sql, list(map(values, rows)))
+        last = int(cur.execute("SELECT last_insert_rowid()").fetchone()[0])
+    finally:
+        cur.close()
     return list(range(last - len(rows) + 1, last + 1))
