@@ -64,10 +64,11 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
+from statistics import median
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.loadgen import Result, free_port, get, load, post, start_server  # noqa: E402
+from bench.loadgen import free_port, get, load, post, start_server  # noqa: E402
 from brickroad.clock import SystemClock  # noqa: E402
 from brickroad.config import load_settings  # noqa: E402
 from brickroad.services import accounts, tokens  # noqa: E402
@@ -90,26 +91,40 @@ QUOTA_MODES = {
 class Figures:
     backend: str
     quotas: str
-    get: Result
-    post: Result
+    get: list[float]  # req/s, one per round
+    post: list[float]
+    bare: list[float]  # the reference, measured just before each round
+    errors: int
+
+    def ratios(self, kind: str) -> list[float]:
+        return [x / b for x, b in zip(getattr(self, kind), self.bare)]
 
 
-def seed(url: str, data_dir: str, n: int) -> str:
-    """A user and a 10k-point goal, written through the services; returns the auth token."""
+def seed(url: str, data_dir: str, n: int, goals: int = 1) -> str:
+    """A user and `goals` goals of N datapoints each, written through the services; the auth token.
+
+    Goal `bench` serves the GETs and the first round's creates, `bench2`, `bench3`... the later
+    rounds' (so each round creates on a goal of N points, not on one grown by earlier rounds).
+    """
     settings = load_settings(data_dir=data_dir, database_url=url, secret=b"bench")
     ctx = Context(db=Database(url), settings=settings, clock=SystemClock())
     upgrade(ctx.db)
     user = accounts.create_user(ctx, "bench")
     now = ctx.clock.now()
-    goal_service.create(ctx, user, {"slug": "bench", "goal_type": "hustler", "gunits": "reps", "rate": 1,
-                                    "runits": "d", "goaldate": now + 2 * 365 * 86400})
     # One point every 50 minutes back from now: ~350 days of data, several points a day.
     points = [{"value": 1, "timestamp": now - i * 3000, "comment": f"p{i}"} for i in range(n)]
-    for i in range(0, n, point_service.MAX_BATCH):
-        point_service.create_all(ctx, user, "bench", points[i:i + point_service.MAX_BATCH])
+    for slug in goal_slugs(goals):
+        goal_service.create(ctx, user, {"slug": slug, "goal_type": "hustler", "gunits": "reps", "rate": 1,
+                                        "runits": "d", "goaldate": now + 2 * 365 * 86400})
+        for i in range(0, n, point_service.MAX_BATCH):
+            point_service.create_all(ctx, user, slug, points[i:i + point_service.MAX_BATCH])
     token = tokens.current_token(ctx, user)
     ctx.db.dispose()
     return token
+
+
+def goal_slugs(n: int) -> list[str]:
+    return ["bench", *(f"bench{i}" for i in range(2, n + 1))]
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:
@@ -117,77 +132,88 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
     server.wait(10)
 
 
-def run_backend(name: str, url: str, args: argparse.Namespace) -> list[Figures]:
+def run_backend(name: str, url: str, bare_port: int, args: argparse.Namespace) -> list[Figures]:
+    """Each quota mode on a fresh server; rounds of (bare, GET, create) back to back, so each
+    ratio compares figures taken within seconds of each other on this noisy machine."""
     data_dir = tempfile.mkdtemp(prefix=f"brickroad-bench-{name}-")
+    slugs = goal_slugs(args.rounds * len(QUOTA_MODES))
     t0 = time.monotonic()
-    token = seed(url, data_dir, args.points)
-    print(f"[{name}] seeded {args.points} points in {time.monotonic() - t0:.1f}s", flush=True)
+    token = seed(url, data_dir, args.points, len(slugs))
+    print(f"[{name}] seeded {len(slugs)} goals of {args.points} points in {time.monotonic() - t0:.1f}s", flush=True)
     read = get(f"{GOAL}.json?auth_token={token}")
-    write = post(f"{GOAL}/datapoints.json", f"auth_token={token}&value=1".encode())
+    bare_request = get("/user")
+    writes = iter(slugs)
     out = []
     for mode, extra in QUOTA_MODES.items():
         port = free_port()
         env = {"BRICKROAD_DATA_DIR": data_dir, "BRICKROAD_DATABASE_URL": url, "BRICKROAD_SECRET": "bench", **extra}
         server = start_server("brickroad.api.asgi:create", port, env=env, factory=True)
+        figures = Figures(name, mode, [], [], [], 0)
         try:
             load(port, read, 0.5, 2)  # warm up (imports, pools, caches)
-            load(port, write, 0.5, 2)
-            g = load(port, read, args.seconds, args.connections)
-            p = load(port, write, args.seconds, args.connections)
+            for _ in range(args.rounds):
+                write = post(f"/api/v1/users/me/goals/{next(writes)}/datapoints.json", f"auth_token={token}&value=1".encode())
+                load(port, write, 0.3, 2)
+                figures.bare.append(load(bare_port, bare_request, args.seconds, args.connections).rps)
+                g = load(port, read, args.seconds, args.connections)
+                p = load(port, write, args.seconds, args.connections)
+                figures.get.append(g.rps)
+                figures.post.append(p.rps)
+                figures.errors += g.errors + p.errors
         finally:
             _stop(server)
-        out.append(Figures(name, mode, g, p))
+        out.append(figures)
     return out
-
-
-def measure_bare(args: argparse.Namespace) -> Result:
-    port = free_port()
-    server = start_server("bench.bare_app:app", port)
-    try:
-        load(port, get("/user"), 0.5, 2)
-        return load(port, get("/user"), args.seconds, args.connections)
-    finally:
-        _stop(server)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--points", type=int, default=10000)
     ap.add_argument("--backends", default="sqlite,postgresql")
     args = ap.parse_args()
 
-    bare_before = measure_bare(args)
-    print(f"bare starlette JSON (before)  {bare_before.rps:8.0f} req/s", flush=True)
+    bare_port = free_port()
+    bare = start_server("bench.bare_app:app", bare_port)
     figures: list[Figures] = []
-    for name in args.backends.split(","):
-        if name == "sqlite":
-            db = tempfile.mkdtemp(prefix="brickroad-bench-db-")
-            figures += run_backend("sqlite", f"sqlite:///{db}/bench.sqlite3", args)
-        elif name == "postgresql":
-            dbname = f"brickroad_bench_{uuid.uuid4().hex[:8]}"
-            try:
-                admin = admin_engine(PG_ADMIN_URL)
-                with admin.connect() as conn:
-                    conn.exec_driver_sql(f'CREATE DATABASE "{dbname}"')
-            except Exception as exc:  # no server: say so and go on
-                print(f"[postgresql] skipped: {str(exc).splitlines()[0]}")
-                continue
-            try:
-                figures += run_backend("postgresql", PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + dbname, args)
-            finally:
-                with admin.connect() as conn:
-                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-                admin.dispose()
-    bare_after = measure_bare(args)
-    print(f"bare starlette JSON (after)   {bare_after.rps:8.0f} req/s", flush=True)
-    bare = (bare_before.rps + bare_after.rps) / 2
-    print(f"\n{'backend':<11}{'quotas':<7}{'GET req/s':>10}{'ratio':>7}{'POST req/s':>11}{'ratio':>7}   errors"
-          f"   (bare {bare:.0f} req/s; targets GET >= 0.40, create >= 0.25)")
+    try:
+        load(bare_port, get("/user"), 0.5, 2)
+        for name in args.backends.split(","):
+            if name == "sqlite":
+                db = tempfile.mkdtemp(prefix="brickroad-bench-db-")
+                figures += run_backend("sqlite", f"sqlite:///{db}/bench.sqlite3", bare_port, args)
+            elif name == "postgresql":
+                figures += _on_postgresql(bare_port, args)
+    finally:
+        _stop(bare)
+    print(f"\nmedians of {args.rounds} rounds (min-max of the ratios); targets GET >= 0.40, create >= 0.25 on SQLite")
+    print(f"{'backend':<11}{'quotas':<7}{'bare req/s':>11}{'GET req/s':>10}{'ratio':>18}{'POST req/s':>11}{'ratio':>18}  errors")
     for f in figures:
-        print(f"{f.backend:<11}{f.quotas:<7}{f.get.rps:10.0f}{f.get.rps / bare:7.3f}{f.post.rps:11.0f}"
-              f"{f.post.rps / bare:7.3f}   {f.get.errors}/{f.post.errors}")
+        print(f"{f.backend:<11}{f.quotas:<7}{median(f.bare):11.0f}{median(f.get):10.0f}{_spread(f.ratios('get')):>18}"
+              f"{median(f.post):11.0f}{_spread(f.ratios('post')):>18}  {f.errors}")
+
+
+def _spread(ratios: list[float]) -> str:
+    return f"{median(ratios):.3f} ({min(ratios):.2f}-{max(ratios):.2f})"
+
+
+def _on_postgresql(bare_port: int, args: argparse.Namespace) -> list[Figures]:
+    dbname = f"brickroad_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = admin_engine(PG_ADMIN_URL)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{dbname}"')
+    except Exception as exc:  # no server: say so and go on
+        print(f"[postgresql] skipped: {str(exc).splitlines()[0]}")
+        return []
+    try:
+        return run_backend("postgresql", PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + dbname, bare_port, args)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from brickroad.errors import BrickroadError, Forbidden, NotFound
 from brickroad.services import accounts, quotas
 from brickroad.services.context import Context
 from brickroad.services.models import User
+from brickroad.store.db import WouldWait
 
 
 @dataclass
@@ -151,25 +152,45 @@ def _counted(meter: quotas.Quotas | None, user: User | None, usage: quotas.Usage
 def _batched_endpoint(batched: Batched) -> Callable[[Request], Any]:
     """Calls with the same credential and key wait for one batch: one authentication, one transaction."""
 
-    def run(calls: list[_Call]) -> list[_Call]:
+    def admit(calls: list[_Call]) -> list[_Call]:
+        """Authenticate the batch's credential once; count each call; the ones to run."""
         ctx = calls[0].req.ctx
         try:
             user = auth.authenticate(ctx, calls[0].req.params, calls[0].req.headers)
         except BrickroadError as exc:  # the same credential: the same answer for all
             for c in calls:
                 c.outcome = exc
+            return []
+        return _admit(ctx, user, calls)
+
+    def execute(admitted: list[_Call]) -> None:
+        if not admitted:
+            return
+        try:
+            outcomes = batched.run([c.req for c in admitted])
+        except BrickroadError as exc:  # ownership, or the goal itself: one answer for all
+            outcomes = [exc] * len(admitted)
+        for c, outcome in zip(admitted, outcomes):
+            c.outcome = outcome
+
+    async def run(calls: list[_Call]) -> list[_Call]:
+        ctx = calls[0].req.ctx
+        if ctx.db.dialect != "sqlite":
+            await run_in_threadpool(lambda: execute(admit(calls)))
             return calls
-        admitted = _admit(ctx, user, calls)
-        if admitted:
-            try:
-                outcomes = batched.run([c.req for c in admitted])
-            except BrickroadError as exc:  # ownership, or the goal itself: one answer for all
-                outcomes = [exc] * len(admitted)
-            for c, outcome in zip(admitted, outcomes):
-                c.outcome = outcome
+        # SQLite: on the event loop, as GETs are, unless the write would wait for another
+        # writer. A batch's CPU holds the GIL either way; the hop to a thread and back
+        # cost more than it won.
+        with ctx.db.read(sticky=True):
+            admitted = admit(calls)
+        try:
+            with ctx.db.without_waiting():
+                execute(admitted)
+        except WouldWait:
+            await run_in_threadpool(execute, admitted)
         return calls
 
-    coalescer: Coalescer[_Call, _Call] = Coalescer(lambda calls: run_in_threadpool(run, calls))
+    coalescer: Coalescer[_Call, _Call] = Coalescer(run)
 
     async def endpoint(request: Request) -> Response:
         ctx: Context = request.app.state.ctx

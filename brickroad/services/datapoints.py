@@ -23,6 +23,7 @@ from brickroad.services.goal_models import Datapoint, Goal
 from brickroad.services.models import User
 from brickroad.store import datapoints as point_rows
 from brickroad.store import users as user_rows
+from brickroad.store.db import WouldWait
 from brickroad.store.ids import parse_id
 
 MAX_COMMENT = 1000
@@ -222,6 +223,8 @@ def create_each(
         return _create_together(ctx, user, slug, requests, origin)
     except BrickroadError as exc:  # the goal itself: every request gets the same answer
         return [exc] * len(requests)
+    except WouldWait:  # nothing written: the caller runs the batch where it may wait
+        raise
     except Exception:
         return [_outcome(lambda p=p: create(ctx, user, slug, p, origin)) for p in requests]  # type: ignore[misc]
 

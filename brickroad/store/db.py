@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sqlite3
 import threading
 import time
 from collections.abc import Hashable, Iterator
@@ -12,11 +13,16 @@ from typing import Any
 
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.pool import NullPool
 
 _SERIALS = itertools.count(1)
 WRITE_LOCK_WAIT = 30.0  # seconds, as the busy timeout
+BUSY_TIMEOUT_MS = 30000
+
+
+class WouldWait(Exception):
+    """A write begun under Database.without_waiting found another writer holding the lock."""
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -29,7 +35,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
@@ -88,6 +94,7 @@ class Database:
         self._active: ContextVar[Connection | None] = ContextVar(f"brickroad-tx-{id(self)}", default=None)
         self._reading: ContextVar[Connection | None] = ContextVar(f"brickroad-rx-{id(self)}", default=None)
         self._sticky = threading.local()
+        self._at_once: ContextVar[list[bool] | None] = ContextVar(f"brickroad-now-{id(self)}", default=None)
         # The sticky read's connection and its data version, taken as the read began.
         self._version: ContextVar[tuple[Connection, Hashable] | None] = ContextVar(
             f"brickroad-dv-{id(self)}", default=None)
@@ -183,19 +190,64 @@ class Database:
         if outer is not None:
             yield outer
             return
+        at_once = self._at_once.get()
+        if at_once is not None and at_once[0]:
+            at_once[0] = False  # only the first write may refuse: later ones may follow what it did
+            with self._write_at_once() as conn:
+                yield conn
+            return
         lock = self._write_lock
         # A bounded wait: past it (a writer stuck for long), fall back to SQLite's own busy timeout.
         locked = lock is not None and lock.acquire(timeout=WRITE_LOCK_WAIT)
         try:
             with self._writer.connect() as conn, conn.begin():
-                token = self._active.set(conn)
-                try:
-                    yield conn
-                finally:
-                    self._active.reset(token)
+                yield from self._writing(conn)
         finally:
             if locked:
                 lock.release()  # type: ignore[union-attr]
+
+    def _writing(self, conn: Connection) -> Iterator[Connection]:
+        token = self._active.set(conn)
+        try:
+            yield conn
+        finally:
+            self._active.reset(token)
+
+    @contextmanager
+    def without_waiting(self) -> Iterator[None]:
+        """The first write begun inside raises WouldWait rather than wait for another writer.
+
+        For writes on the event loop, which must never block: SQLite's write
+        lock held by another thread or process sends the write to a worker
+        thread instead. Only the first write can refuse (before it has written
+        anything); PostgreSQL writes never wait for each other at BEGIN, and
+        are never run this way.
+        """
+        token = self._at_once.set([True])
+        try:
+            yield
+        finally:
+            self._at_once.reset(token)
+
+    @contextmanager
+    def _write_at_once(self) -> Iterator[Connection]:
+        lock = self._write_lock
+        if lock is None or not lock.acquire(blocking=False):
+            raise WouldWait()
+        try:
+            with self._writer.connect() as conn:
+                driver = conn.connection.driver_connection
+                driver.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
+                try:
+                    tx = conn.begin()
+                except (OperationalError, sqlite3.OperationalError) as exc:  # another process is writing
+                    raise WouldWait() from exc
+                finally:
+                    driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # type: ignore[union-attr]
+                with tx:
+                    yield from self._writing(conn)
+        finally:
+            lock.release()
 
     def data_version(self, conn: Connection) -> Hashable | None:
         """A key that stays equal while the database, as this read sees it, is unchanged; None if unknown.

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
+import time
 from typing import Any
 
 import httpx
+import psycopg
 
 from tests.api.goalkit import create_goal, get_goal
 
@@ -107,3 +111,29 @@ def test_a_burst_is_authenticated_and_counted_per_request(server, http, ctx, ali
     quotas.for_context(ctx).set_limits(alice.user, 1000, None)
     listed = http.get("/api/v1/users/me/goals/counted/datapoints.json", params={"auth_token": alice.token})
     assert len([p for p in listed.json() if not p["is_initial"]]) == 11  # ...and only the accepted ones wrote
+
+
+def test_a_create_waiting_for_another_writer_does_not_stall_the_server(http, alice, ctx):
+    """Creates run on the event loop only when they can write at once (SQLite); one that must wait
+    for another process's write goes to a worker thread, and the server keeps answering meanwhile."""
+    create_goal(http, alice.token, "waiting")
+    if ctx.db.dialect == "sqlite":
+        other = sqlite3.connect(ctx.db.url.removeprefix("sqlite:///"), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process holds SQLite's write lock
+    else:
+        other = psycopg.connect(ctx.db.url.replace("postgresql+psycopg", "postgresql"), autocommit=False)
+        other.execute("SELECT 1 FROM goals WHERE slug = 'waiting' FOR UPDATE")  # and holds the goal's row
+    created: list[httpx.Response] = []
+    url = f"{http.base_url}/api/v1/users/me/goals/waiting/datapoints.json"
+    poster = threading.Thread(target=lambda: created.append(httpx.post(url, data={"auth_token": alice.token, "value": 4})))
+    try:
+        poster.start()
+        time.sleep(0.2)  # the create is now waiting for the lock
+        assert get_goal(http, alice.token, "waiting")["slug"] == "waiting"  # answered meanwhile
+        assert poster.is_alive() and not created
+    finally:
+        other.rollback()
+        other.close()
+    poster.join(10)
+    assert created[0].status_code == 200 and created[0].json()["value"] == 4
+    assert get_goal(http, alice.token, "waiting")["curval"] == 4

@@ -10,6 +10,7 @@ from sqlalchemy import inspect, select, text
 
 from brickroad.services.context import Context
 from brickroad.store import users as user_rows
+from brickroad.store.db import WouldWait
 from brickroad.store.migrate import upgrade
 from brickroad.store.tables import users
 
@@ -148,3 +149,46 @@ def test_data_version_moves_with_every_commit_and_is_none_when_unknown(ctx: Cont
     finally:
         other.close()
     assert sticky_version() != second
+
+
+def test_a_write_without_waiting_refuses_while_another_writer_holds_the_lock(ctx: Context) -> None:
+    if ctx.db.dialect != "sqlite":  # never run this way: the event loop leaves them to threads
+        with pytest.raises(WouldWait), ctx.db.without_waiting(), ctx.db.write() as conn:
+            user_rows.insert_user(conn, username="dv_refused", timezone="UTC", created_at=1, updated_at=1)
+        with ctx.db.read() as conn:
+            assert user_rows.by_username(conn, "dv_refused") is None
+        return
+    holding, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with ctx.db.write():
+            holding.set()
+            done.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(10)
+    try:
+        with pytest.raises(WouldWait), ctx.db.without_waiting(), ctx.db.write() as conn:
+            user_rows.insert_user(conn, username="dv_refused", timezone="UTC", created_at=1, updated_at=1)
+    finally:
+        done.set()
+        holder.join(10)
+    other = sqlite3.connect(ctx.db.url.removeprefix("sqlite:///"))  # another process writing
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(WouldWait), ctx.db.without_waiting(), ctx.db.write() as conn:
+            user_rows.insert_user(conn, username="dv_refused", timezone="UTC", created_at=1, updated_at=1)
+    finally:
+        other.rollback()
+        other.close()
+    # Free again: the first write goes ahead; a second one waits as usual (it may follow the first).
+    with ctx.db.without_waiting():
+        with ctx.db.write() as conn:
+            user_rows.insert_user(conn, username="dv_first", timezone="UTC", created_at=1, updated_at=1)
+        with ctx.db.write() as conn:
+            user_rows.insert_user(conn, username="dv_second", timezone="UTC", created_at=1, updated_at=1)
+    with ctx.db.read() as conn:
+        assert user_rows.by_username(conn, "dv_refused") is None
+        assert user_rows.by_username(conn, "dv_first") is not None
+        assert user_rows.by_username(conn, "dv_second") is not None
