@@ -14,7 +14,7 @@ from starlette.types import Scope
 
 from brickroad.api import auth
 from brickroad.api.coalesce import Coalescer
-from brickroad.api.params import Params, merge, parse_body, parse_query
+from brickroad.api.params import CLEARABLE, Params, merge, parse_body, parse_query
 from brickroad.api.responses import JSON, error_response
 from brickroad.errors import BrickroadError, Forbidden, NotFound
 from brickroad.services import accounts, quotas
@@ -75,7 +75,8 @@ async def read_params(request: Request) -> tuple[Params, int]:
     content_type = request.headers.get("content-type", "")
     if content_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
         form = await request.form()
-        body_params = {k: v for k, v in form.multi_items() if isinstance(v, str) and v not in ("", "null")}
+        body_params = {k: v for k, v in form.multi_items()
+                       if isinstance(v, str) and (v not in ("", "null") or k in CLEARABLE)}
     else:
         body_params = parse_body(content_type, body)
     return merge(parse_query(request.scope.get("query_string", b"")), body_params), len(body)

@@ -16,6 +16,11 @@ _TRUE = frozenset({"true", "True", "TRUE", "1", "yes", "on"})
 _FALSE = frozenset({"false", "False", "FALSE", "0", "no", "off"})
 
 
+# Empty or null means "not given", so a client that sends every field blank changes nothing;
+# these few settings can only be removed by sending them empty or null, so for them it means "none".
+CLEARABLE = frozenset({"callback_url"})
+
+
 def _absent(value: Any) -> bool:
     return value is None or value == "" or value == "null"
 
@@ -28,7 +33,7 @@ def _collect(pairs: Iterable[tuple[str, Any]]) -> Params:
             out.setdefault(key[:-2], [])
             if isinstance(out[key[:-2]], list) and not _absent(value):
                 out[key[:-2]].append(value)
-        elif not _absent(value):
+        elif not _absent(value) or key in CLEARABLE:
             out[key] = value
     return out
 
@@ -58,7 +63,7 @@ def parse_body(content_type: str, body: bytes) -> Params:
             raise BadRequest(f"Malformed JSON body: {exc}") from None
         if not isinstance(doc, dict):
             raise BadRequest("The JSON body must be an object of parameters")
-        return {k: v for k, v in doc.items() if not _absent(v)}
+        return {k: v for k, v in doc.items() if not _absent(v) or k in CLEARABLE}
     if media in ("application/x-www-form-urlencoded", ""):
         try:
             text = body.decode("utf-8")

@@ -26,7 +26,6 @@ from brickroad.errors import BadRequest, BrickroadError, Invalid, NotFound
 from brickroad.services import charges as charge_service
 from brickroad.services import datapoints as point_service
 from brickroad.services import goals as goal_service
-from brickroad.services import xids
 from brickroad.services.goal_models import Charge, Datapoint, Goal
 from brickroad.services.models import User
 from brickroad.store import xids as xid_rows

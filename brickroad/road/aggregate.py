@@ -96,6 +96,15 @@ def _masked_sums(vals: np.ndarray, gid: np.ndarray, ngroups: int) -> tuple[np.nd
     return seq_sums(vals, starts, counts), counts
 
 
+def _group_ids(sizes: np.ndarray) -> np.ndarray:
+    """Each value's group number (only the methods that regroup values need it)."""
+    return np.repeat(np.arange(len(sizes)), sizes)
+
+
+def _all_single(sizes: np.ndarray) -> bool:
+    return bool((sizes == 1).all())
+
+
 def _sorted_within(vals: np.ndarray, gid: np.ndarray) -> np.ndarray:
     return vals[np.lexsort((vals, gid))]
 
@@ -119,9 +128,6 @@ def aggregate_values(vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
     ends = starts + sizes - 1
     if ng == 0:
         return np.zeros(0)
-    single = bool((sizes == 1).all())
-    gid = np.repeat(np.arange(ng), sizes)
-
     if method == "last":
         return vals[ends].astype(float)
     if method == "first":
@@ -139,8 +145,9 @@ def aggregate_values(vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
     if method in ("truemean", "mu", "average"):
         return seq_sums(vals, starts, sizes) / sizes
     if method in ("mean", "uniqmean", "munique"):
-        if single:
+        if _all_single(sizes):
             return vals.astype(float)
+        gid = _group_ids(sizes)
         order = np.lexsort((np.arange(len(vals)), vals, gid))
         sv, sg = vals[order], gid[order]
         first = np.ones(len(vals), dtype=bool)
@@ -150,15 +157,15 @@ def aggregate_values(vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
         s, c = _masked_sums(vals[keep], gid[keep], ng)
         return s / c
     if method == "median":
-        if single:
+        if _all_single(sizes):
             return vals.astype(float)
-        sv = _sorted_within(vals, gid)
+        sv = _sorted_within(vals, _group_ids(sizes))
         lo = starts + (sizes - 1) // 2
         hi = starts + sizes // 2
         odd = sizes % 2 == 1
         return np.where(odd, sv[lo], (sv[lo] + sv[hi]) / 2)
     if method in ("trimmean", "mutrim"):
-        sv = _sorted_within(vals, gid)
+        sv = _sorted_within(vals, _group_ids(sizes))
         k = np.floor(0.1 * sizes).astype(np.int64)
         return seq_sums(sv, starts + k, sizes - 2 * k) / (sizes - 2 * k)
     if method == "mode":
@@ -171,7 +178,7 @@ def aggregate_values(vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
         odd = pos % 2 == 1
         idx = np.flatnonzero(odd)
         diffs = vals[idx] - vals[idx - 1]
-        s, _ = _masked_sums(diffs, gid[idx], ng)
+        s, _ = _masked_sums(diffs, _group_ids(sizes)[idx], ng)
         return s
     if method in _SUM_BASED:
         s = seq_sums(vals, starts, sizes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
@@ -87,6 +88,15 @@ class Goal:
         values["stats"] = orjson.loads(row["stats"]) if row["stats"] else None
         return cls(**values)
 
+    def evolve(self, **changes: Any) -> "Goal":
+        """dataclasses.replace without running __init__ over every field again (recomputes make several)."""
+        unknown = changes.keys() - _GOAL_FIELDS
+        if unknown:
+            raise TypeError(f"Goal has no field {sorted(unknown)[0]!r}")
+        new = copy.copy(self)
+        new.__dict__.update(changes)
+        return new
+
     @property
     def graph_version(self) -> str:
         """Changes with every change to what the graph shows, even two in one second (points_rev)."""
@@ -99,6 +109,9 @@ class Goal:
         values["tags"] = orjson.dumps(self.tags).decode()
         values["stats"] = orjson.dumps(self.stats).decode() if self.stats is not None else None
         return values
+
+
+_GOAL_FIELDS = frozenset(f.name for f in fields(Goal))
 
 
 @dataclass

@@ -390,8 +390,8 @@ def _initial_point(goal: Goal, user: User, value: float, now: int) -> dict[str, 
 
 def _with_derived(goal: Goal, d: roadcalc.Derived, now: int) -> Goal:
     checks = [t for t in (d.losedate, goal.stepdown_at) if t is not None]
-    return replace(
-        goal, losedate=d.losedate, safebuf=d.safebuf, stats=d.stats, next_check_at=min(checks) if checks else None
+    return goal.evolve(
+        losedate=d.losedate, safebuf=d.safebuf, stats=d.stats, next_check_at=min(checks) if checks else None
     )
 
 
@@ -418,7 +418,7 @@ def recompute(
     stats["lasttouch"] = days.iso_utc(now) if touched else previous
     # The graph changes with the data: mark it queued and ask for a render in this transaction.
     rev = pointcache.new_rev()
-    goal = replace(goal, stats=stats, updated_at=now, queued=True, points_rev=rev)
+    goal = goal.evolve(stats=stats, updated_at=now, queued=True, points_rev=rev)
     row = goal.to_row()
     goal_rows.update_goal(
         conn, goal.id, losedate=row["losedate"], safebuf=row["safebuf"], stats=row["stats"],
@@ -514,7 +514,8 @@ def update(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalView:
         if "callback_url" in p:  # the per-goal reminder webhook (brickroad.jobs delivers it)
             from brickroad.services.webhooks import check_url
 
-            values["callback_url"] = check_url(str(p["callback_url"]), "callback_url") if p["callback_url"] else None
+            raw = p["callback_url"]  # empty or null removes it
+            values["callback_url"] = None if raw in (None, "", "null") else check_url(str(raw), "callback_url")
         if "burner" in p:
             if p["burner"] not in ("frontburner", "backburner"):
                 raise Invalid("burner", "must be frontburner or backburner")

@@ -7,7 +7,6 @@ calls it with `now` whenever the goal's derived fields are refreshed.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import Connection
@@ -104,4 +103,4 @@ def after_recompute(conn: Connection, old: Goal, new: Goal, tz: str, now: int) -
     if pending is not None and is_active(new):
         stats[PENDING_KEY] = int(pending)
         nxt = now if nxt is None else min(nxt, now)
-    return replace(new, stats=stats, next_check_at=nxt)
+    return new.evolve(stats=stats, next_check_at=nxt)

@@ -66,3 +66,23 @@ def test_callback_url_is_set_through_goal_update(http, alice):
     assert r.status_code == 200 and r.json()["callback_url"] == "https://h.example.test/r"
     r = http.put("/api/v1/users/me/goals/cbu.json", data={"auth_token": alice.token, "callback_url": "javascript:x"})
     assert r.status_code == 422 and "callback_url" in r.json()["errors"]
+
+
+def test_callback_url_is_removed_by_sending_it_empty_or_null(http, alice):
+    create_goal(http, alice.token, "cbclear")
+    url = "/api/v1/users/me/goals/cbclear.json"
+    hook = "https://h.example.test/r"
+    auth = {"auth_token": alice.token}
+    for how in ("form", "json", "query"):
+        r = http.put(url, data={**auth, "callback_url": hook})
+        assert r.json()["callback_url"] == hook
+        if how == "form":
+            r = http.put(url, data={**auth, "callback_url": ""})
+        elif how == "json":
+            r = http.put(url, json={**auth, "callback_url": None})
+        else:
+            r = http.put(url, params={**auth, "callback_url": "null"})
+        assert r.status_code == 200 and r.json()["callback_url"] is None, how
+    # Other fields sent blank still mean "not given": the title stays.
+    r = http.put(url, data={"auth_token": alice.token, "title": "", "callback_url": hook})
+    assert r.json()["title"] != "" and r.json()["callback_url"] == hook
