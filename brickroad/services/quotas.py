@@ -195,10 +195,8 @@ class RedisCounters:
     return {1, r, b}
     """
 
-    def __init__(self, url: str, prefix: str) -> None:
-        import redis
-
-        self.redis = redis.Redis.from_url(url)
+    def __init__(self, client: Any, prefix: str) -> None:
+        self.redis = client
         self.prefix = prefix
         self._admit = self.redis.register_script(self._ADMIT)
 
@@ -232,8 +230,8 @@ class Quotas:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        url = ctx.settings.redis_url
-        self.counters: Any = RedisCounters(url, ctx.settings.redis_prefix) if url else DatabaseCounters(ctx)
+        self.counters: Any = (RedisCounters(ctx.redis(), ctx.settings.redis_prefix) if ctx.settings.redis_url
+                              else DatabaseCounters(ctx))
         self._overrides: dict[int, tuple[float, tuple[int | None, int | None]]] = {}
 
     def limits(self, user: User) -> tuple[int, int]:

@@ -27,17 +27,15 @@ COMMON_ZONES = (
 def throttle(request: Request) -> LoginThrottle:
     state = request.app.state
     if not hasattr(state, "login_throttle"):
-        settings = state.ctx.settings
-        state.login_throttle = LoginThrottle(counter=counter_for(settings, "login", WINDOW))
+        state.login_throttle = LoginThrottle(counter=counter_for(state.ctx, "login", WINDOW))
     return state.login_throttle  # type: ignore[no-any-return]
 
 
 def signup_throttle(w: Web) -> SignupThrottle:
     state = w.request.app.state
     if not hasattr(state, "signup_throttle"):
-        settings = w.ctx.settings
         state.signup_throttle = SignupThrottle(
-            settings.signups_per_hour, counter=counter_for(settings, "signup", SIGNUP_WINDOW)
+            w.ctx.settings.signups_per_hour, counter=counter_for(w.ctx, "signup", SIGNUP_WINDOW)
         )
     return state.signup_throttle  # type: ignore[no-any-return]
 

@@ -17,6 +17,8 @@ from collections import deque
 from collections.abc import Hashable
 from typing import Any, Protocol
 
+from brickroad.services.context import Context
+
 WINDOW = 15 * 60
 PER_ACCOUNT = 5  # failures per (address, username) per window
 PER_ADDRESS = 30  # failures per address per window, across usernames
@@ -132,11 +134,8 @@ class SignupThrottle:
         self._window.record(address)
 
 
-def counter_for(settings: Any, name: str, seconds: float) -> Counter:
+def counter_for(ctx: Context, name: str, seconds: float) -> Counter:
     """Redis-backed when the deployment has Redis (every process sees every count), else in memory."""
-    if not settings.redis_url:
+    if not ctx.settings.redis_url:
         return Window(seconds)
-    import redis
-
-    client = redis.Redis.from_url(settings.redis_url)
-    return RedisWindow(client, f"{settings.redis_prefix}throttle:{name}:", seconds)
+    return RedisWindow(ctx.redis(), f"{ctx.settings.redis_prefix}throttle:{name}:", seconds)

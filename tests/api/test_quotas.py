@@ -15,6 +15,7 @@ import pytest
 from brickroad.services import quotas
 from brickroad.services.context import Context
 from brickroad.store import usage as usage_rows
+from brickroad.web.throttle import counter_for
 from tests.conftest import LiveServer
 
 ME = "/api/v1/users/me.json"
@@ -128,6 +129,8 @@ def test_redis_backend_is_exact_and_shared(redis_server, clock, make_user) -> No
     live, redis_ctx = redis_server
     meter = quotas.for_context(redis_ctx)
     assert isinstance(meter.counters, quotas.RedisCounters)
+    # One client (and connection pool) per process, shared with the web throttles.
+    assert meter.counters.redis is redis_ctx.redis() is counter_for(redis_ctx, "login", 60).redis
     user = make_user()
     meter.set_limits(user.user, 120, None)
     codes = asyncio.run(_burst(live.url, user.token, 200))
