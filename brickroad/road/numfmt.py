@@ -326,9 +326,20 @@ def tidyround(x: Num, r: Num = 1) -> float:
     p = _decimal_power(r)
     if p is None:
         return y * r
-    # Via the canonical string, like the reference: for |y| >= 1e21 the JS
-    # string is already in exponent form, the concatenation is garbage and
-    # the result is NaN there too.
+    if abs(y) < _EXACT_INTS:
+        # y is a whole number printed exactly in decimal, so "<y>e<p>" is the same decimal
+        # the canonical string below spells out, and float() rounds both the same way.
+        return float(f"{int(y)}e{p}")
+    return _tidy_via_text(y, p)
+
+
+_EXACT_INTS = 2.0**53  # below this every whole float prints as its exact decimal digits
+
+
+def _tidy_via_text(y: float, p: int) -> float:
+    """The reference's way: through the canonical string. For |y| >= 1e21 the JS
+    string is already in exponent form, the concatenation is garbage and the
+    result is NaN there too."""
     canon = normberlize(f"{js_str(y)}e{p}")
     return math.nan if canon == "NaN" else float(canon)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import NullPool
 
 _SERIALS = itertools.count(1)
@@ -169,7 +169,6 @@ class Database:
         if self.dialect != "sqlite":
             yield from self._read_on(conn)
             return
-        driver = conn.connection.driver_connection
         token = self._reading.set(conn)
         version = self._version.set((conn, self._data_version(conn)))
         ok = False
@@ -179,10 +178,7 @@ class Database:
         finally:
             self._version.reset(version)
             self._reading.reset(token)
-            if conn.in_transaction():
-                conn.commit() if ok else conn.rollback()
-            elif driver.in_transaction:  # type: ignore[union-attr]
-                driver.execute("COMMIT" if ok else "ROLLBACK")  # type: ignore[union-attr]
+            _end(conn, ok)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -231,21 +227,29 @@ class Database:
 
     @contextmanager
     def _write_at_once(self) -> Iterator[Connection]:
+        """A write on this thread's kept writer connection, whose busy timeout is zero, begun and
+        ended on the driver (as sticky reads are: Core's bookkeeping cost more than the BEGIN)."""
         lock = self._write_lock
         if lock is None or not lock.acquire(blocking=False):
             raise WouldWait()
         try:
-            with self._writer.connect() as conn:
-                driver = conn.connection.driver_connection
-                driver.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
-                try:
-                    tx = conn.begin()
-                except (OperationalError, sqlite3.OperationalError) as exc:  # another process is writing
-                    raise WouldWait() from exc
-                finally:
-                    driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # type: ignore[union-attr]
-                with tx:
-                    yield from self._writing(conn)
+            conn = getattr(self._sticky, "writer", None)
+            if conn is None or conn.closed or conn.invalidated:
+                conn = self._sticky.writer = self._writer.connect()
+                conn.connection.driver_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
+            driver = conn.connection.driver_connection
+            try:
+                driver.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+            except sqlite3.OperationalError as exc:  # another process is writing
+                raise WouldWait() from exc
+            token = self._active.set(conn)
+            ok = False
+            try:
+                yield conn
+                ok = True
+            finally:
+                self._active.reset(token)
+                _end(conn, ok)
         finally:
             lock.release()
 
@@ -286,11 +290,29 @@ class Database:
             return False
 
     def dispose(self) -> None:
-        conn = getattr(self._sticky, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._sticky.conn = None
+        for kept in ("conn", "writer"):
+            conn = getattr(self._sticky, kept, None)
+            if conn is not None:
+                conn.close()
+                setattr(self._sticky, kept, None)
         self.engine.dispose()
+
+
+def _end(conn: Connection, commit: bool) -> None:
+    """Commit or roll back a transaction begun on the driver (Core may have joined it); a failed
+    COMMIT is rolled back, so a kept connection is never left inside a transaction."""
+    driver = conn.connection.driver_connection
+    try:
+        if conn.in_transaction():
+            conn.commit() if commit else conn.rollback()
+        elif driver.in_transaction:  # type: ignore[union-attr]
+            driver.execute("COMMIT" if commit else "ROLLBACK")  # type: ignore[union-attr]
+    except BaseException:
+        if conn.in_transaction():
+            conn.rollback()
+        elif driver.in_transaction:  # type: ignore[union-attr]
+            driver.execute("ROLLBACK")  # type: ignore[union-attr]
+        raise
 
 
 def admin_engine(url: str) -> Engine:

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from brickroad.road.numfmt import (
+    _tidy_via_text,
     chop,
     conservaround,
     dayparse,
@@ -173,6 +174,17 @@ def test_tidyround():
     assert tidyround(5, 0) == 5
     assert math.isnan(tidyround(5, -1))
     assert math.isnan(tidyround(1.234e22, 1e-5))  # "1.234e+27e-5" is garbage in JS too
+
+
+@given(st.one_of(st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1),
+                 st.integers(min_value=-10**6, max_value=10**6)),
+       st.integers(min_value=-12, max_value=-1))
+def test_tidyround_shortcut_matches_the_reference_text_route(whole, p):
+    """Whole quotients below 2**53 skip the canonical string; the result must be the same bits."""
+    r = float(f"1e{p}")
+    y = float(whole)
+    assert math.copysign(1, tidyround(y * r, r)) == math.copysign(1, _tidy_via_text(js_round(y * r / r), p))
+    assert tidyround(y * r, r) == _tidy_via_text(js_round(y * r / r), p)
 
 
 @pytest.mark.parametrize("x, r, e, want", [
