@@ -1,57 +1,67 @@
 """Datapoint-create and goal-GET throughput on a goal with 10k datapoints, as a ratio to bare Starlette.
 
-Usage: .venv/bin/python bench/api_datapoints.py [--seconds 3] [--connections 16] [--points 10000]
-                                                 [--backends sqlite,postgresql]
+Usage: .venv/bin/python bench/api_datapoints.py [--seconds 2] [--rounds 3] [--connections 16]
+                                                 [--points 10000] [--backends sqlite,postgresql]
 
-For each backend: seed a user and a goal with N datapoints through the services,
+For each backend: seed a user and goals of N datapoints through the services,
 start brickroad (uvicorn, one worker) in a subprocess, and measure with the raw
 keep-alive socket generator of bench/loadgen.py for a bounded time:
   - GET  /api/v1/users/me/goals/bench.json        (full goal object, road arrays, recent data)
-  - POST /api/v1/users/me/goals/bench/datapoints.json  (insert + road recompute over all points)
-next to a bare Starlette JSON endpoint measured in the same run (before and after
-the backends; the ratio uses the mean of the two). Each is measured with quotas
-off (BRICKROAD_QUOTAS=off, the headline figure: the bench is one user doing far
-more than a day's allowance) and with quotas on (limits raised out of reach, so
-the accounting runs but never refuses). Prints figures only; targets are
+  - POST /api/v1/users/me/goals/<g>/datapoints.json  (insert + road recompute over all points)
+in rounds: each round measures a bare Starlette JSON endpoint (kept running
+beside), then the GET, then the create (on a goal of its own, so every round
+creates on N points, not on a goal grown by earlier rounds), and each ratio
+compares figures taken seconds apart. The machine is shared and its speed
+drifts by a third within minutes: the medians of the rounds' ratios are the
+figures, min-max beside them. Each is measured with quotas off
+(BRICKROAD_QUOTAS=off, the headline figure: the bench is one user doing far
+more than a day's allowance) and with quotas on (limits raised out of reach,
+so the accounting runs but never refuses). Prints figures only; targets are
 >= 0.4 of bare for GET and >= 0.25 for create, on SQLite.
 PostgreSQL uses a scratch database at BRICKROAD_TEST_PG_URL's server (skipped if unreachable).
 
-Figures (2-core dev VM, 10k points, 16 connections, 3 s each; bare Starlette
-did 25.8k-29.9k req/s in these runs):
+Figures, ratio to bare (2-core dev VM, 10k points, 16 connections; bare did
+14k-22k req/s in these runs; 2026-11-27 is the range of medians over six runs):
 
-                         2026-11-23 (83bbda5)        2026-11-27
-                         GET req/s   POST req/s      GET req/s   POST req/s
-  SQLite      quotas off 2786-2890   179-192         7683-8341   3515-3757
-              quotas on  2357-2545   177-185         6814-7432   3089-3478
-  PostgreSQL  quotas off  531-539    114-120          997-1351   1659-2287
-              quotas on   583-585    121-128         1023-1283   1349-2138
-  ratio to bare, SQLite  GET 0.18-0.20, create 0.012   GET 0.28-0.29, create 0.12-0.13
-  ratio to bare, PG      GET 0.035, create 0.008       GET 0.04-0.05, create 0.065-0.076
+                         2026-11-23    2026-11-26    2026-11-27
+  SQLite  GET            0.18-0.20     0.28-0.29     0.40-0.51 (rounds 0.39-0.60)
+          create         0.012         0.12-0.13     0.19-0.24 (rounds 0.14-0.28)
+          quotas on      -             -             GET 0.33-0.39, create 0.15-0.20
+  PG      GET            0.035         0.04-0.05     0.05
+          create         0.008         0.065-0.076   0.07-0.08
 
-Targets (GET >= 0.40, create >= 0.25 on SQLite) are still not met. What moved
-the figures: creates use group commit (concurrent creates on one goal share one
-token check, one transaction, one bulk insert and one recompute: api/coalesce.py);
-the point cache inserts in place (copying 10k Python objects per create cost
-more than the engine); whole-number daily sums take one cumsum; GETs reuse the
-caller's User and the goal view while the raw rows read are unchanged, skip
-reading absent bodies and answer with cached encoded JSON; quota headers are
-appended without lookups; PostgreSQL reads run in autocommit and pooled
-connections are pinged only after 10 s idle.
-Where the time goes now (server CPU per request on SQLite, measured from
-/proc while loaded: GET ~130 us, create ~250 us; the server is CPU-bound on
-one core, the load generator on the other; the bare endpoint costs ~36 us):
-- GET: ~55 us of brickroad's own code in-process, two indexed SELECTs (the
-  token's user, the 4 KB goal row) being most of it; the rest is uvicorn and
-  Starlette. An experiment that skipped the goal read entirely (answering from
-  memory after the token check) reached 11.4k req/s, 0.40 of bare: the
-  target leaves no room for reading the goal at all.
-- create: ~55 us per request before the batch (HTTP, parsing, the coalescer)
-  and ~130 us inside it: a batch of 16 takes ~2.1 ms, of which ~0.8 ms is the
-  road engine and its summary texts on 10k points, ~0.35 ms the rest of the
-  recompute, and ~50 us per point (validation, rows, JSON).
-- PostgreSQL: every read is two network round trips from a worker thread, and
-  threads hand the GIL over on every wait; an asyncio driver on the event
-  loop is what would move it next.
+The GET target is met; the create target is not. What moved the figures on 2026-11-27:
+- GETs check SQLite's `PRAGMA data_version` and, while no connection of any
+  process has committed since the token and goal rows were last read, answer
+  from the cached User, view and encoded JSON without reading them again and
+  without opening a transaction (Database.data_version; store/db.py).
+- The hot routes (goal GET, datapoint create, user GET) are served by a fast
+  lane in front of Starlette's middleware stack and router (api/fastlane.py),
+  which answers as the stack would or hands the request to it.
+- Create batches run on the event loop on a kept writer connection whose
+  busy timeout is zero: a batch that would wait for another writer (a thread,
+  another process) goes to a worker thread instead (Database.without_waiting).
+  The hop to a thread and back, and the GIL handovers, cost more than the batch.
+- Smaller: bulk inserts straight on the driver, Goal copies without rerunning
+  __init__, no per-value group ids for aggday sums, tidyround without the
+  decimal-text route for whole quotients.
+Earlier: group commit (concurrent creates on one goal share one token check,
+one transaction, one bulk insert and one recompute: api/coalesce.py), the point
+cache inserting in place, cumsum daily sums, cached encoded JSON.
+
+Where the create time goes now (py-spy on the server under load): about 60 %
+in the batch (the engine and its summary texts ~25 %, the transaction and
+inserts ~15 %, the rest of the recompute), about 35 % in HTTP handling per
+request (uvicorn's parser and writes, the fast lane, parsing, the coalescer),
+the rest idle between batches. A 16-create batch takes ~1.7-2 ms; nothing
+left is more than a few percent. What would move it next: an incremental
+engine that re-aggregates only the days a batch touched and carries the
+earlier days' aggregates (the O(n) work on raw points is ~10 %), and summary
+texts computed from fewer, cached formatting calls.
+PostgreSQL: every GET is two network round trips (~140 us each on this VM)
+from a worker thread, and the database shares the two cores; an asyncio
+driver on the event loop, or one query for token and goal, is what would
+move it.
 """
 
 from __future__ import annotations
