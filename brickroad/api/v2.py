@@ -242,7 +242,10 @@ def datapoint_create_all(call: Call) -> dict[str, Any]:
             item = _point_params(sub)
             call.by_xid = call.by_xid or "xid" in item
         converted.append(item)
+    compact = as_bool(call.doc["compact"], "compact") if call.doc.get("compact") is not None else False
     points = point_service.create_all(call.req.ctx, call.user, slug, converted, origin="api")
+    if compact:  # as v1's compact=true: bulk loaders read only what became of each point
+        return {"datapoints": [{**call.ident(p.id, p.xid), "state": p.status} for p in points]}
     return {"datapoints": [point_record(call, p) for p in points]}
 
 

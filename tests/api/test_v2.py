@@ -106,6 +106,21 @@ def test_create_all_with_dates(http, alice) -> None:
     assert len(points_of(http, alice.token, "bulk")) == 2
 
 
+def test_create_all_compact_answers_ids_and_states(http, alice) -> None:
+    create_goal(http, alice.token, "bulkc")
+    doc = {"service": "datapoint.create_all", "goal": "bulkc", "compact": True, "datapoints": [
+        {"value": 1, "requestid": "r1"}, {"value": 2, "xid": "x2"}]}
+    first = ok(rpc(http, alice.token, doc))["datapoints"]
+    # Named as the request named them: by xid where one was given (a v2 rule), else by id.
+    assert first[1] == {"xid": "x2", "state": "created"}
+    assert set(first[0]) == {"id", "state"} and first[0]["state"] == "created"
+    again = ok(rpc(http, alice.token, {**doc, "datapoints": doc["datapoints"][:1]}))["datapoints"]
+    assert again == [{"id": first[0]["id"], "state": "duplicate"}]  # the same requestid: no second point
+    r = rpc(http, alice.token, {**doc, "compact": "maybe"})
+    assert r.status_code == 422 and "compact" in r.json()["errors"]
+    assert len(points_of(http, alice.token, "bulkc")) == 2
+
+
 def test_batch_runs_in_one_transaction(http, alice) -> None:
     create_goal(http, alice.token, "batch")
     good = {"service": "datapoint.create", "goal": "batch", "value": 1}
