@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from brickroad.api.app import create_app
 from brickroad.services import goals as goal_service
@@ -55,6 +57,25 @@ def test_hot_routes_answer_as_the_full_stack(http, full_stack, alice, make_user)
     assert r.status_code == 401 and "errors" in r.json()
     head = http.head("/api/v1/users/me/goals/lane.json", params=auth)  # HEAD: the stack answers
     assert head.status_code == 200 and head.content == b""
+
+
+_SEGMENT = st.sampled_from(["users", "me", "goals", "lane", "archived", "datapoints", "nope", "api", "v1",
+                            "lane.json", "me.json", "datapoints.json", "", "%20x", "x%2Fy"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(method=st.sampled_from(["GET", "POST"]), tail=st.lists(_SEGMENT, max_size=6), with_token=st.booleans())
+def test_any_path_answers_as_the_full_stack(http, full_stack, alice, method, tail, with_token):
+    """Whatever the path, the fast lane answers exactly as the stack (POSTs here carry no value: nothing is
+    written, so both servers see the same data)."""
+    if not _has_goal(http, alice.token, "lane"):  # examples share the test's fixtures
+        create_goal(http, alice.token, "lane")
+    path = "/api/v1/" + "/".join(tail)
+    _same(http, full_stack, method, path, params={"auth_token": alice.token} if with_token else {})
+
+
+def _has_goal(http: httpx.Client, token: str, slug: str) -> bool:
+    return http.get(f"/api/v1/users/me/goals/{slug}.json", params={"auth_token": token}).status_code == 200
 
 
 def test_bodies_the_cap_would_touch_go_through_the_stack(http, alice):
