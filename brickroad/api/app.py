@@ -149,14 +149,19 @@ def create_app(
     ctx: Context, extra_routes: Sequence[BaseRoute] = (), sweeper: bool = False, **kw: Callable[..., Any]
 ) -> Starlette:
     hot = hot_routes()
-    routes: list[BaseRoute] = [*hot, *other_v1_routes(), Route("/healthz", healthz), *graph_routes(), *extra_routes, *web.web_routes()]
-    routes.append(Route("/api/openapi", openapi_json))  # served as /api/openapi.json too
-    # Beebole-style JSON-document RPC over the same services.
-    routes.append(Route("/api/v2", api_endpoint(v2.rpc, render_error=v2.render_error), methods=["POST"]))
-    # Anything else under /api answers like Beeminder's 404, whatever the method.
-    routes.append(
-        Route("/api/{rest:path}", api_endpoint(not_found, authenticated=False), methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-    )
+    pages = web.web_routes()
+    under_api = [r for r in pages if isinstance(r, Route) and r.path.startswith("/api/")]  # auth_token.json
+    routes: list[BaseRoute] = [
+        *hot, *other_v1_routes(), *under_api, Route("/healthz", healthz), *graph_routes(), *extra_routes,
+        Route("/api/openapi", openapi_json),  # served as /api/openapi.json too
+        # Beebole-style JSON-document RPC over the same services.
+        Route("/api/v2", api_endpoint(v2.rpc, render_error=v2.render_error), methods=["POST"]),
+        # Anything else under /api answers like Beeminder's 404, whatever the method: never a
+        # web page whose pattern happens to fit (/{user}/{slug}/datapoints).
+        Route("/api/{rest:path}", api_endpoint(not_found, authenticated=False),
+              methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        *[r for r in pages if r not in under_api],
+    ]
     routes.extend(web.late_routes())  # /{user}/{slug}: after everything more specific
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

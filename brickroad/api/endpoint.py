@@ -14,7 +14,7 @@ from starlette.types import Scope
 
 from brickroad.api import auth
 from brickroad.api.coalesce import Coalescer
-from brickroad.api.params import CLEARABLE, Params, merge, parse_body, parse_query
+from brickroad.api.params import CLEARABLE, Params, merge, parse_body, parse_query, refuse_nul
 from brickroad.api.responses import JSON, error_response
 from brickroad.errors import BrickroadError, Forbidden, NotFound
 from brickroad.services import accounts, quotas
@@ -71,7 +71,9 @@ async def read_params(request: Request) -> tuple[Params, int]:
     """Query, form and JSON parameters merged (the body wins), and the body's size."""
     body = await request.body() if _may_have_body(request.scope) else b""
     if not body:
-        return parse_query(request.scope.get("query_string", b"")), 0
+        params = parse_query(request.scope.get("query_string", b""))
+        refuse_nul(params)
+        return params, 0
     content_type = request.headers.get("content-type", "")
     if content_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
         form = await request.form()
@@ -79,7 +81,9 @@ async def read_params(request: Request) -> tuple[Params, int]:
                        if isinstance(v, str) and (v not in ("", "null") or k in CLEARABLE)}
     else:
         body_params = parse_body(content_type, body)
-    return merge(parse_query(request.scope.get("query_string", b"")), body_params), len(body)
+    params = merge(parse_query(request.scope.get("query_string", b"")), body_params)
+    refuse_nul(params)
+    return params, len(body)
 
 
 def api_endpoint(

@@ -10,8 +10,8 @@ request to it:
 - it takes the first full match among the head routes, in table order, as
   the router would, and leaves anything else (no match, a method the route
   doesn't take) to the full stack;
-- it takes only requests the body cap would pass untouched: no body, or one
-  declared by a Content-Length within the cap;
+- it takes only requests the middleware would pass untouched: no NUL in the
+  path, and no body or one declared by a Content-Length within the cap;
 - API endpoints answer their own BrickroadErrors; anything else they raise is
   answered as the app's crash handler answers it.
 """
@@ -43,6 +43,9 @@ class FastLane:
             await self.app(scope, receive, send)
             return
         path = normalize_path(scope["path"])
+        if "\x00" in path:  # the middleware refuses it
+            await self.app(scope, receive, send)
+            return
         lane = scope if path == scope["path"] else dict(scope, path=path, raw_path=path.encode())
         for route in self.routes:
             match, child = route.matches(lane)

@@ -1,4 +1,4 @@
-"""ASGI middleware: path normalisation and the request-body cap, in one layer (every layer costs every request)."""
+"""ASGI middleware: path normalisation and checks, and the request-body cap, in one layer (every layer costs every request)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from brickroad.api.responses import JSON
-from brickroad.errors import PayloadTooLarge
+from brickroad.api.responses import JSON, error_response
+from brickroad.errors import BadRequest, PayloadTooLarge
 
 _SLASHES = re.compile(r"/{2,}")
 
@@ -22,7 +22,7 @@ def normalize_path(path: str) -> str:
 
 
 class Ingress:
-    """Normalise the path; refuse bodies over the cap, early on Content-Length, else while streaming."""
+    """Normalise the path (refusing NULs); refuse bodies over the cap, early on Content-Length, else while streaming."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -33,6 +33,9 @@ class Ingress:
             await self.app(scope, receive, send)
             return
         path = normalize_path(scope["path"])
+        if "\x00" in path:  # no name of ours holds one, and PostgreSQL text can't
+            await error_response(BadRequest("Paths can't contain NUL characters"))(scope, receive, send)
+            return
         if path != scope["path"]:
             scope = dict(scope, path=path, raw_path=path.encode())
         limit = self.max_bytes

@@ -84,6 +84,24 @@ def merge(query: Params, body: Params) -> Params:
     return {**query, **body}
 
 
+def refuse_nul(params: Params) -> None:
+    """422 for a NUL character anywhere in a parameter (nested JSON included): PostgreSQL text
+    can't hold one, and no field of ours means anything by it."""
+    for key, value in params.items():
+        if "\x00" in key or _has_nul(value):
+            raise Invalid(key.replace("\x00", ""), "can't contain NUL characters")
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any("\x00" in str(k) or _has_nul(v) for k, v in value.items())
+    return False
+
+
 def as_bool(value: Any, field: str) -> bool:
     if isinstance(value, bool):
         return value

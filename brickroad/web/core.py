@@ -157,6 +157,9 @@ def page(handler: Handler, csrf: bool = True) -> Callable[[Request], Any]:
             data = await request.form()
             # Last value wins: a hidden "false" followed by a checked checkbox's "true".
             form = {k: v for k, v in data.multi_items() if isinstance(v, str)}
+        if any("\x00" in k + v for k, v in [*form.items(), *request.query_params.multi_items()]):
+            # PostgreSQL text can't hold NUL, and no field of ours means anything by it.
+            return error_page(ctx, 400, "Invalid request", "Form fields and parameters can't contain NUL characters.")
 
         def run() -> Response:
             user = current_user(ctx, session)

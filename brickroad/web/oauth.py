@@ -8,12 +8,12 @@ to an unverified URL is exactly what the exact-match rule is for.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from oauthlib.oauth2 import FatalClientError, OAuth2Error
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from brickroad.services import oauth
@@ -70,10 +70,22 @@ def authorize(w: Web) -> Response:
     return RedirectResponse(headers["Location"], status_code=303)
 
 
+def _has_nul(body: str) -> bool:
+    """A NUL in any form field (PostgreSQL text can't hold one, and no OAuth value has one)."""
+    return any("\x00" in k or "\x00" in v for k, v in parse_qsl(body, keep_blank_values=True))
+
+
+def _invalid_request() -> Response:
+    return JSONResponse({"error": "invalid_request", "error_description": "Parameters can't contain NUL characters"},
+                        status_code=400)
+
+
 async def token(request: Request) -> Response:
     """POST /oauth/token: authorization code (+ PKCE verifier) for an access token."""
     ctx: Context = request.app.state.ctx
     body = (await request.body()).decode("utf-8", "replace")
+    if _has_nul(body):
+        return _invalid_request()
     headers = {k: v for k, v in request.headers.items()}
 
     def run() -> Any:
@@ -89,6 +101,8 @@ async def revoke(request: Request) -> Response:
     """POST /oauth/revoke (RFC 7009): an app revokes one of its own access tokens."""
     ctx: Context = request.app.state.ctx
     body = (await request.body()).decode("utf-8", "replace")
+    if _has_nul(body):
+        return _invalid_request()
     headers = {k: v for k, v in request.headers.items()}
 
     def run() -> Any:

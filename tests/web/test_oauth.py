@@ -194,3 +194,19 @@ def test_beeminder_app_paths_lead_to_the_developer_form(dev) -> None:  # type: i
     for path in ("/apps", "/apps/new"):
         r = dev.get(path)
         assert r.status_code == 303 and r.headers["location"] == "/settings/apps#developers"
+
+
+def test_nul_characters_get_a_clear_refusal_not_a_crash(server, dev, receiver, http) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL text can't hold NUL: a form or token request carrying one is refused, never a 500."""
+    r = dev.post("/apps/new", {"name": "Evil\x00App", "redirect_uri": receiver.url + "/cb",
+                               "deauthorize_url": "", "autofetch_url": ""}, csrf_from="/settings/apps")
+    assert r.status_code == 400 and "NUL" in r.text
+    client_id, secret, redirect = register(dev, receiver)
+    for field in ("client_id", "code", "redirect_uri"):
+        data = {"grant_type": "authorization_code", "client_id": client_id, "client_secret": secret,
+                "code": "abc", "redirect_uri": redirect}
+        data[field] = data[field] + "\x00"
+        r = httpx.post(server.url + "/oauth/token", data=data)
+        assert r.status_code < 500 and "error" in r.json(), (field, r.text)
+    r = httpx.post(server.url + "/oauth/revoke", data={"token": "x\x00y", "client_id": client_id + "\x00"})
+    assert r.status_code < 500, r.text

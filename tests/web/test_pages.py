@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.web.webkit import PASSWORD, Browser, unique_name
+from tests.web.webkit import PASSWORD, Browser
 
 
 @pytest.fixture
