@@ -120,6 +120,17 @@ def get_bool(params: Params, field: str, default: bool = False) -> bool:
 
 
 def as_int(value: Any, field: str) -> int:
+    """An integer parameter, within what the database stores (64-bit)."""
+    n = _whole(value, field)
+    if not -INT64_MAX <= n <= INT64_MAX:
+        raise Invalid(field, "is out of range")
+    return n
+
+
+INT64_MAX = 2**63 - 1
+
+
+def _whole(value: Any, field: str) -> int:
     if isinstance(value, bool):
         raise Invalid(field, "is not an integer")
     if isinstance(value, int):

@@ -9,6 +9,9 @@ def public_id(pk: int) -> str:
     return format(pk, "024x")
 
 
+MAX_ID = 2**31 - 1  # id columns are INTEGER (32-bit on PostgreSQL): nothing bigger exists
+
+
 def parse_id(value: str) -> int:
     """Integer key for a public id; anything that isn't one simply names nothing."""
     if not value or len(value) > 24:
@@ -17,6 +20,6 @@ def parse_id(value: str) -> int:
         pk = int(value, 16)
     except ValueError:
         raise NotFound() from None
-    if pk <= 0 or pk >= 2**63:
+    if pk <= 0 or pk > MAX_ID:
         raise NotFound()
     return pk

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -201,3 +202,46 @@ def test_v2_documents(http, alice, service, doc):
     assert body["status"] in ("ok", "error") and ("message" in body if body["status"] == "error" else True)
     if body["status"] == "error":
         assert _snapshot(http, alice.token, slug) == before
+
+
+@FUZZ
+@given(path=st.sampled_from(["/api/v1/users/me.json", "/api/v1/users/me/goals.json", "/api/v1/users/me/goals/fuzzread.json",
+                             "/api/v1/users/me/goals/fuzzread/datapoints.json"]),
+       params=_params(["diff_since", "datapoints_count", "goals_filter", "associations", "skinny", "emaciated",
+                       "filter", "datapoints", "count", "sort", "page", "per"], SCALAR))
+def test_reads_with_hostile_parameters(http, alice, path, params):
+    _goal(http, alice.token, "fuzzread")
+    _check(http.get(path, params={"auth_token": alice.token, **params}))
+
+
+@FUZZ
+@given(method=st.sampled_from(["PUT", "DELETE"]),
+       point=st.one_of(SCALAR, st.sampled_from(["0", "-1", "1" * 30, "ffffffffffffffffffffffff"])),
+       params=_params(POINT_KEYS, SCALAR))
+def test_datapoint_update_and_delete(http, alice, method, point, params):
+    slug = _goal(http, alice.token, "fuzzpointid")
+    before = _snapshot(http, alice.token, slug)
+    r = http.request(method, f"/api/v1/users/me/goals/{slug}/datapoints/{quote(point, safe='')}.json",
+                     params={"auth_token": alice.token}, data=params if method == "PUT" else None)
+    if not _check(r):
+        assert _snapshot(http, alice.token, slug) == before
+
+
+@FUZZ
+@given(action=st.sampled_from(["shortcircuit", "stepdown", "cancel_stepdown", "uncleme", "refresh_graph"]),
+       params=_params(["amount", "note", "dryrun", "pledge"], SCALAR))
+def test_goal_actions(http, alice, action, params):
+    slug = _goal(http, alice.token, "fuzzaction")
+    _check(http.post(f"/api/v1/users/me/goals/{slug}/{action}.json", data={"auth_token": alice.token, **params}))
+
+
+def test_numbers_past_what_the_database_holds_are_refused_not_crashed(http, alice):
+    """Found by the fuzzing above: a 400-digit diff_since overflowed SQLite's INTEGER, and a datapoint id
+    past 2**31 overflowed PostgreSQL's (both were 500s)."""
+    r = http.get("/api/v1/users/me.json", params={"auth_token": alice.token, "diff_since": "9" * 400})
+    assert r.status_code == 422 and "diff_since" in r.json()["errors"]
+    slug = _goal(http, alice.token, "bigid")
+    for method in ("PUT", "DELETE"):
+        r = http.request(method, f"/api/v1/users/me/goals/{slug}/datapoints/99999999.json",
+                         params={"auth_token": alice.token, "value": 1})
+        assert r.status_code == 404 and "errors" in r.json()
