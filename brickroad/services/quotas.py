@@ -48,8 +48,15 @@ class Usage:
         }
 
     def raw_headers(self) -> list[tuple[bytes, bytes]]:
-        """The same as ASGI header pairs (lowercase names), to append to a response's own."""
-        return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.headers().items()]
+        """The same as ASGI header pairs (lowercase names), to append to a response's own (every
+        counted response: built directly rather than from headers())."""
+        return [
+            (b"x-ratelimit-limit", b"%d" % self.limit_requests),
+            (b"x-ratelimit-remaining", b"%d" % max(0, self.limit_requests - self.requests)),
+            (b"x-ratelimit-reset", b"%d" % self.reset_at),
+            (b"x-ratelimit-bytes-limit", b"%d" % self.limit_bytes),
+            (b"x-ratelimit-bytes-remaining", b"%d" % max(0, self.limit_bytes - self.bytes)),
+        ]
 
 
 class QuotaExceeded(BrickroadError):

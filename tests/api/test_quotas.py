@@ -38,6 +38,12 @@ def test_every_counted_response_carries_both_counters(http: httpx.Client, alice)
     assert r.status_code == 422 and r.headers["X-RateLimit-Remaining"] == str(4000 - 3)
 
 
+def test_raw_headers_say_what_headers_say() -> None:
+    """Successes append raw pairs, refusals (429) use headers(): the two must never drift apart."""
+    usage = quotas.Usage("20261127", 4001, 100, 4000, 2 * 1024 * 1024, 1795500000)
+    assert usage.raw_headers() == [(k.lower().encode(), v.encode()) for k, v in usage.headers().items()]
+
+
 def test_request_bodies_count_towards_bytes(http: httpx.Client, alice) -> None:
     body = {"auth_token": alice.token, "default_leadtime": "1", "pad": "p" * 500}
     r = http.put(ME, data=body)
