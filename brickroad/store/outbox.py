@@ -34,7 +34,7 @@ from sqlalchemy import (
     update,
 )
 
-from brickroad.store.fastsql import Select, scalar
+from brickroad.store.fastsql import Select, insert_returning_id, scalar
 from brickroad.store.tables import goals, metadata
 
 webhook_subscriptions = Table(
@@ -95,7 +95,7 @@ PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
 
 
 def insert_row(conn: Connection, values: dict[str, Any]) -> int:
-    return int(conn.execute(insert(outbox).values(**values).returning(outbox.c.id)).scalar_one())
+    return insert_returning_id(conn, outbox, values)  # raw SQL: every datapoint write queues a graph render
 
 
 def key_exists(conn: Connection, key: str) -> bool:
