@@ -1,6 +1,6 @@
 """Datapoint-create and goal-GET throughput on a goal with 10k datapoints, as a ratio to bare Starlette.
 
-Usage: .venv/bin/python bench/api_datapoints.py [--seconds 2] [--rounds 3] [--connections 16]
+Usage: .venv/bin/python bench/api_datapoints.py [--seconds 2] [--rounds 5] [--connections 16]
                                                  [--points 10000] [--backends sqlite,postgresql]
 
 For each backend: seed a user and goals of N datapoints through the services,
@@ -179,7 +179,7 @@ def run_backend(name: str, url: str, bare_port: int, args: argparse.Namespace) -
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=2.0)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--points", type=int, default=10000)
     ap.add_argument("--backends", default="sqlite,postgresql")

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Scope
 
@@ -69,21 +69,48 @@ class _Call:
 
 async def read_params(request: Request) -> tuple[Params, int]:
     """Query, form and JSON parameters merged (the body wins), and the body's size."""
-    body = await request.body() if _may_have_body(request.scope) else b""
-    if not body:
-        params = parse_query(request.scope.get("query_string", b""))
-        refuse_nul(params)
-        return params, 0
-    content_type = request.headers.get("content-type", "")
+    scope = request.scope
+    content_type, has_body = _body_headers(scope)
+    query = parse_query(scope.get("query_string", b""))
+    if not has_body:
+        refuse_nul(query)
+        return query, 0
     if content_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
+        size = len(await request.body())  # kept by the request: form() parses it from there
         form = await request.form()
         body_params = {k: v for k, v in form.multi_items()
                        if isinstance(v, str) and (v not in ("", "null") or k in CLEARABLE)}
     else:
+        body = await _read_body(request)
+        size = len(body)
         body_params = parse_body(content_type, body)
-    params = merge(parse_query(request.scope.get("query_string", b"")), body_params)
+    params = merge(query, body_params)
     refuse_nul(params)
-    return params, len(body)
+    return params, size
+
+
+def _body_headers(scope: Scope) -> tuple[str, bool]:
+    """The Content-Type, and whether a body may follow: in HTTP/1.1 a request with neither
+    Content-Length nor Transfer-Encoding has none (RFC 9112 6.3)."""
+    content_type, has_body = "", False
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            content_type = value.decode("latin-1")
+        elif name in (b"content-length", b"transfer-encoding"):
+            has_body = True
+    return content_type, has_body
+
+
+async def _read_body(request: Request) -> bytes:
+    """The whole body straight from `receive` (Starlette's stream costs more than a one-chunk body)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def api_endpoint(
@@ -133,11 +160,6 @@ def api_endpoint(
         return _counted(meter, user, usage, response)
 
     return endpoint
-
-
-def _may_have_body(scope: Scope) -> bool:
-    """HTTP/1.1: a request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3)."""
-    return any(name in (b"content-length", b"transfer-encoding") for name, _v in scope["headers"])
 
 
 async def _api_request(request: Request, ctx: Context) -> tuple[ApiRequest, int]:

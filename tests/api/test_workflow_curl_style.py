@@ -80,3 +80,19 @@ def test_weight_and_exercise_session(server, alice, clock):
         assert r.status_code == 404 and r.json()["error"] == "The requested resource was not found."
         r = c.post(f"{base}/users/me/goals/exercise/datapoints.json?auth_token={tok}")
         assert r.status_code == 422 and r.json() == {"errors": {"value": ["can't be blank"]}}
+
+
+def test_multipart_forms_as_curl_F_sends_them(http, alice):
+    """`curl -F value=3 -F comment=...` posts multipart/form-data: read like any form, bytes counted."""
+    http.post("/api/v1/users/me/goals.json", data={"auth_token": alice.token, "slug": "multi", "goal_type": "hustler",
+                                                   "gunits": "x", "rate": 1, "goalval": 10})
+    r = http.post("/api/v1/users/me/goals/multi/datapoints.json",
+                  files={"auth_token": (None, alice.token), "value": (None, "3"), "comment": (None, "by -F")})
+    assert r.request.headers["content-type"].startswith("multipart/form-data")
+    assert r.status_code == 200 and (r.json()["value"], r.json()["comment"]) == (3, "by -F")
+    before = int(r.headers["X-RateLimit-Bytes-Remaining"])
+    r = http.put(f"/api/v1/users/me/goals/multi/datapoints/{r.json()['id']}.json",
+                 files={"auth_token": (None, alice.token), "comment": (None, "edited")})
+    assert r.status_code == 200 and r.json()["comment"] == "edited"
+    sent = len(r.request.read())
+    assert before - int(r.headers["X-RateLimit-Bytes-Remaining"]) == sent + len(r.content)
