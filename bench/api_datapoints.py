@@ -21,13 +21,13 @@ so the accounting runs but never refuses). Prints figures only; targets are
 PostgreSQL uses a scratch database at BRICKROAD_TEST_PG_URL's server (skipped if unreachable).
 
 Figures, ratio to bare (2-core dev VM, 10k points, 16 connections; bare did
-14k-22k req/s in these runs; 2026-11-27 is the range of medians over six runs):
+14k-22k req/s in these runs; 2026-11-27 is the range of medians over nine runs):
 
                          2026-11-23    2026-11-26    2026-11-27
-  SQLite  GET            0.18-0.20     0.28-0.29     0.40-0.51 (rounds 0.39-0.60)
-          create         0.012         0.12-0.13     0.19-0.24 (rounds 0.14-0.28)
-          quotas on      -             -             GET 0.33-0.39, create 0.15-0.20
-  PG      GET            0.035         0.04-0.05     0.05
+  SQLite  GET            0.18-0.20     0.28-0.29     0.40-0.52 (rounds 0.38-0.60)
+          create         0.012         0.12-0.13     0.18-0.24 (rounds 0.14-0.28)
+          quotas on      -             -             GET 0.33-0.42, create 0.15-0.23
+  PG      GET            0.035         0.04-0.05     0.05-0.06
           create         0.008         0.065-0.076   0.07-0.08
 
 The GET target is met; the create target is not. What moved the figures on 2026-11-27:
@@ -42,9 +42,10 @@ The GET target is met; the create target is not. What moved the figures on 2026-
   busy timeout is zero: a batch that would wait for another writer (a thread,
   another process) goes to a worker thread instead (Database.without_waiting).
   The hop to a thread and back, and the GIL handovers, cost more than the batch.
-- Smaller: bulk inserts straight on the driver, Goal copies without rerunning
-  __init__, no per-value group ids for aggday sums, tidyround without the
-  decimal-text route for whole quotients.
+- Smaller: bulk inserts and outbox rows straight on the driver (a create batch
+  runs no Core statement), request bodies read straight from `receive`, Goal
+  copies without rerunning __init__, no per-value group ids for aggday sums,
+  tidyround without the decimal-text route for whole quotients.
 Earlier: group commit (concurrent creates on one goal share one token check,
 one transaction, one bulk insert and one recompute: api/coalesce.py), the point
 cache inserting in place, cumsum daily sums, cached encoded JSON.
