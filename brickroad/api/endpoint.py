@@ -14,7 +14,7 @@ from starlette.types import Scope
 
 from brickroad.api import auth
 from brickroad.api.coalesce import Coalescer
-from brickroad.api.params import CLEARABLE, Params, merge, parse_body, parse_query, refuse_nul
+from brickroad.api.params import Params, given, merge, parse_body, parse_query, refuse_nul
 from brickroad.api.responses import JSON, error_response
 from brickroad.errors import BrickroadError, Forbidden, NotFound
 from brickroad.services import accounts, quotas
@@ -78,8 +78,7 @@ async def read_params(request: Request) -> tuple[Params, int]:
     if content_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
         size = len(await request.body())  # kept by the request: form() parses it from there
         form = await request.form()
-        body_params = {k: v for k, v in form.multi_items()
-                       if isinstance(v, str) and (v not in ("", "null") or k in CLEARABLE)}
+        body_params = {k: v for k, v in form.multi_items() if isinstance(v, str) and given(k, v)}
     else:
         body = await _read_body(request)
         size = len(body)

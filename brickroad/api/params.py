@@ -25,6 +25,11 @@ def _absent(value: Any) -> bool:
     return value is None or value == "" or value == "null"
 
 
+def given(key: str, value: Any) -> bool:
+    """Whether a parameter counts as sent (blank ones don't, except the CLEARABLE)."""
+    return not _absent(value) or key in CLEARABLE
+
+
 def _collect(pairs: Iterable[tuple[str, Any]]) -> Params:
     """Pairs to a dict; Rails-style `key[]` repeats become a list under `key`."""
     out: Params = {}
@@ -33,7 +38,7 @@ def _collect(pairs: Iterable[tuple[str, Any]]) -> Params:
             out.setdefault(key[:-2], [])
             if isinstance(out[key[:-2]], list) and not _absent(value):
                 out[key[:-2]].append(value)
-        elif not _absent(value) or key in CLEARABLE:
+        elif given(key, value):
             out[key] = value
     return out
 
@@ -63,7 +68,7 @@ def parse_body(content_type: str, body: bytes) -> Params:
             raise BadRequest(f"Malformed JSON body: {exc}") from None
         if not isinstance(doc, dict):
             raise BadRequest("The JSON body must be an object of parameters")
-        return {k: v for k, v in doc.items() if not _absent(v) or k in CLEARABLE}
+        return {k: v for k, v in doc.items() if given(k, v)}
     if media in ("application/x-www-form-urlencoded", ""):
         try:
             text = body.decode("utf-8")
