@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -65,6 +66,13 @@ def _snapshot(http: httpx.Client, token: str, slug: str) -> tuple[Any, ...]:
     return tuple(goal.get(k) for k in keep), sorted((p["id"], p["value"], p["comment"]) for p in points)
 
 
+def _refusal_changes_nothing(http: httpx.Client, token: str, slug: str, send: Callable[[], httpx.Response]) -> None:
+    """Whatever `send` answers is a success or a 4xx with errors, and a refusal leaves the goal as it was."""
+    before = _snapshot(http, token, slug)
+    if not _check(send()):
+        assert _snapshot(http, token, slug) == before
+
+
 POINT_KEYS = ["value", "timestamp", "daystamp", "comment", "requestid", "sendmail", "urtext"]
 
 
@@ -72,10 +80,8 @@ POINT_KEYS = ["value", "timestamp", "daystamp", "comment", "requestid", "sendmai
 @given(params=_params(POINT_KEYS, SCALAR), as_json=st.booleans())
 def test_datapoint_create(http, alice, params, as_json):
     slug = _goal(http, alice.token, "fuzzpoint")
-    before = _snapshot(http, alice.token, slug)
-    r = _send(http, "POST", f"/api/v1/users/me/goals/{slug}/datapoints.json", alice.token, params, as_json)
-    if not _check(r):
-        assert _snapshot(http, alice.token, slug) == before
+    _refusal_changes_nothing(http, alice.token, slug, lambda: _send(
+        http, "POST", f"/api/v1/users/me/goals/{slug}/datapoints.json", alice.token, params, as_json))
 
 
 @FUZZ
@@ -84,12 +90,10 @@ def test_create_all(http, alice, items, as_text):
     import json
 
     slug = _goal(http, alice.token, "fuzzall")
-    before = _snapshot(http, alice.token, slug)
     doc = json.dumps(items) if as_text else items
-    r = http.post(f"/api/v1/users/me/goals/{slug}/datapoints/create_all.json",
-                  params={"auth_token": alice.token}, json={"datapoints": doc})
-    if not _check(r):
-        assert _snapshot(http, alice.token, slug) == before  # all or nothing
+    _refusal_changes_nothing(http, alice.token, slug, lambda: http.post(  # all or nothing
+        f"/api/v1/users/me/goals/{slug}/datapoints/create_all.json",
+        params={"auth_token": alice.token}, json={"datapoints": doc}))
 
 
 GOAL_KEYS = ["slug", "title", "goal_type", "gunits", "goaldate", "goalval", "rate", "runits", "initval", "yaw",
@@ -112,10 +116,8 @@ def test_goal_create(http, alice, params, as_json):
 @given(params=_params(GOAL_KEYS + ["callback_url", "burner", "fineprint"], JSON_VALUE), as_json=st.booleans())
 def test_goal_update(http, alice, params, as_json):
     slug = _goal(http, alice.token, "fuzzupdate")
-    before = _snapshot(http, alice.token, slug)
-    r = _send(http, "PUT", f"/api/v1/users/me/goals/{slug}.json", alice.token, params, as_json)
-    if not _check(r):
-        assert _snapshot(http, alice.token, slug) == before
+    _refusal_changes_nothing(http, alice.token, slug, lambda: _send(
+        http, "PUT", f"/api/v1/users/me/goals/{slug}.json", alice.token, params, as_json))
 
 
 @FUZZ
@@ -123,10 +125,8 @@ def test_goal_update(http, alice, params, as_json):
        params=_params(["rate", "goaldate", "goalval", "newsafety"], JSON_VALUE), as_json=st.booleans())
 def test_road_actions(http, alice, action, params, as_json):
     slug = _goal(http, alice.token, "fuzzroad")
-    before = _snapshot(http, alice.token, slug)
-    r = _send(http, "POST", f"/api/v1/users/me/goals/{slug}/{action}.json", alice.token, params, as_json)
-    if not _check(r):
-        assert _snapshot(http, alice.token, slug) == before
+    _refusal_changes_nothing(http, alice.token, slug, lambda: _send(
+        http, "POST", f"/api/v1/users/me/goals/{slug}/{action}.json", alice.token, params, as_json))
 
 
 def _goal(http: httpx.Client, token: str, slug: str) -> str:
@@ -220,11 +220,9 @@ def test_reads_with_hostile_parameters(http, alice, path, params):
        params=_params(POINT_KEYS, SCALAR))
 def test_datapoint_update_and_delete(http, alice, method, point, params):
     slug = _goal(http, alice.token, "fuzzpointid")
-    before = _snapshot(http, alice.token, slug)
-    r = http.request(method, f"/api/v1/users/me/goals/{slug}/datapoints/{quote(point, safe='')}.json",
-                     params={"auth_token": alice.token}, data=params if method == "PUT" else None)
-    if not _check(r):
-        assert _snapshot(http, alice.token, slug) == before
+    _refusal_changes_nothing(http, alice.token, slug, lambda: http.request(
+        method, f"/api/v1/users/me/goals/{slug}/datapoints/{quote(point, safe='')}.json",
+        params={"auth_token": alice.token}, data=params if method == "PUT" else None))
 
 
 @FUZZ
