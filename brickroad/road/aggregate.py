@@ -236,6 +236,7 @@ class Aggregated:
     vals: np.ndarray     # the raw values aggregated
     method: str
     kyoom: bool
+    rsk8: float = 0.0
 
     @cached_property
     def raw_v(self) -> np.ndarray:
@@ -250,8 +251,43 @@ class Aggregated:
 
 
 def aggregate(ts: np.ndarray, vals: np.ndarray, method: str, kyoom: bool,
-              rsk8: float = 0.0) -> Aggregated:
-    """Aggregate sorted raw points per timestamp, then accumulate if kyoom."""
+              rsk8: float = 0.0, prior: Aggregated | None = None) -> Aggregated:
+    """Aggregate sorted raw points per timestamp, then accumulate if kyoom.
+
+    `prior`: this function's result for an earlier state of these points,
+    whose points before its last group the caller vouches are unchanged and
+    still first (new points went after them). Only the groups from prior's
+    last one on are aggregated again: a write to a big goal then costs what
+    its new points cost, not what all its points do.
+    """
+    if prior is not None and _extends(prior, ts, method, kyoom, rsk8):
+        return _extend(prior, ts, vals)
     starts, sizes = group_bounds(ts)
     ad = aggregate_values(vals, starts, sizes, method, rsk8)
-    return Aggregated(ts[starts], np.cumsum(ad) if kyoom else ad, starts, sizes, vals, method, kyoom)
+    return Aggregated(ts[starts], np.cumsum(ad) if kyoom else ad, starts, sizes, vals, method, kyoom, rsk8)
+
+
+def _extends(prior: Aggregated, ts: np.ndarray, method: str, kyoom: bool, rsk8: float) -> bool:
+    if (prior.method, prior.kyoom, prior.rsk8) != (method, kyoom, rsk8) or not len(prior.starts):
+        return False
+    g = len(prior.starts) - 1
+    s = int(prior.starts[g])
+    # Spot checks on the caller's word: the last group left alone ends where it did, and no
+    # new point joined it (the last old group, redone, begins a group of its own).
+    return s < len(ts) and (s == 0 or (ts[s - 1] == prior.t[g - 1] and ts[s] > ts[s - 1]))
+
+
+def _extend(prior: Aggregated, ts: np.ndarray, vals: np.ndarray) -> Aggregated:
+    """Every group stands alone (a left fold from 0, or a pick): redo the last old one and the new ones."""
+    g = len(prior.starts) - 1
+    s = int(prior.starts[g])
+    starts, sizes = group_bounds(ts[s:])
+    ad = aggregate_values(vals[s:], starts, sizes, prior.method, prior.rsk8)
+    if prior.kyoom:
+        # Carry on the running total exactly as one cumsum over every group would.
+        ad = np.cumsum(np.concatenate((prior.v[g - 1:g], ad)))[1:] if g else np.cumsum(ad)
+    return Aggregated(
+        np.concatenate((prior.t[:g], ts[s:][starts])), np.concatenate((prior.v[:g], ad)),
+        np.concatenate((prior.starts[:g], starts + s)), np.concatenate((prior.sizes[:g], sizes)),
+        vals, prior.method, prior.kyoom, prior.rsk8,
+    )

@@ -33,6 +33,9 @@ def _columns(data: Sequence[Any] | DataColumns, gp: GoalParams) -> tuple[np.ndar
     if len(data) == 0:
         raise RoadError("No datapoints", gp)
     if isinstance(data, DataColumns):
+        if data.vetted:  # the caller vouches for them (see DataColumns): no checks, no copies
+            return np.asarray(data.t, dtype=float), np.asarray(data.v, dtype=float), data.comments, \
+                "TARE" if data.tare else ""
         # Copies: the caller's arrays may be cached (services/pointcache.py) and must never change.
         ts = np.array(data.t, dtype=float)
         vs = np.array(data.v, dtype=float)
@@ -120,7 +123,9 @@ def _compute(params: GoalParams, data: Sequence[Datapoint] | DataColumns,
 
     # ---- data: sort, odometer resets, aggregate, accumulate
     ts, vs, cs, text = _columns(data, gp)
-    if len(ts) > 1 and not (ts[1:] >= ts[:-1]).all():
+    vetted = isinstance(data, DataColumns) and data.vetted
+    prior = data.prior if vetted else None  # type: ignore[union-attr]
+    if len(ts) > 1 and not vetted and not (ts[1:] >= ts[:-1]).all():
         # (Already in order, the usual case, the stable sort would change nothing.)
         order = np.argsort(ts, kind="stable")
         ts, vs = ts[order], vs[order]
@@ -130,8 +135,9 @@ def _compute(params: GoalParams, data: Sequence[Datapoint] | DataColumns,
         if gp.kyoom or gp.aggday != "last":
             raise RoadError(_TARE_ERROR, gp)
         vs = apply_tare(vs, tmask)
+        prior = None  # a reset changes the values after it
     rsk8 = (gp.rfin or 0.0) * SID / siru
-    agg = aggregate(ts, vs, gp.aggday, gp.kyoom, rsk8)
+    agg = aggregate(ts, vs, gp.aggday, gp.kyoom, rsk8, prior)
     npast = int(np.searchsorted(agg.t, asof, side="right"))
     if npast == 0:
         raise RoadError("All datapoints are in the future!", gp)
@@ -209,7 +215,7 @@ def _compute(params: GoalParams, data: Sequence[Datapoint] | DataColumns,
         delta=delta, lane=lane, cntdn=cntdn, numpts=numpts, mean=mean, meandelt=meandelt,
         rah=rah, safebuf=safebuf, safebump=safebump, tluz=tluz, loser=loser,
         sadbrink=bool(sadbrink), color=color, dueby=dueby, flatline=flat,
-        tare_times=ts[tmask].tolist(), asof=asof,
+        tare_times=ts[tmask].tolist(), asof=asof, aggregated=agg,
     )
     result._series = _lazy_lists(gp, goal, result, agg, npast, ts, cs)
     return result

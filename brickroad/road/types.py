@@ -7,7 +7,10 @@ otherwise. Conversion to Beebrain's daystamp JSON lives in ``bbjson``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional
+
+if TYPE_CHECKING:
+    from .aggregate import Aggregated
 
 Number = float  # ints are accepted wherever a float is
 
@@ -31,12 +34,22 @@ class DataColumns:
     order; ``comments`` a list of strings of the same length. ``tare``, when
     not None, is the caller vouching that every comment is a str and saying
     whether any contains "TARE": the engine then doesn't scan the comments.
+
+    A caller that keeps a goal's columns between runs (services/pointcache.py)
+    may vouch for more, so that a run costs what the new points cost:
+    ``vetted``: ``tare`` is set, ``t`` ascends, every t is positive and every
+    t and v finite, and the columns won't change while the result is in use:
+    the engine neither checks nor copies them. ``prior``: an earlier result's ``aggregated``,
+    from these points as they were before points were added after all but
+    that aggregation's last group (``aggregate.aggregate`` redoes that group on).
     """
 
     t: Any
     v: Any
     comments: list[str]
     tare: bool | None = None
+    vetted: bool = False
+    prior: Optional[Aggregated] = None
 
     def __len__(self) -> int:
         return len(self.comments)
@@ -168,6 +181,8 @@ class RoadResult:
     asof: float
     lnw: int = 0
     error: str = ""
+    # the aggregation, for a caller to hand back as DataColumns.prior on the next run
+    aggregated: Optional[Aggregated] = field(default=None, repr=False)
     # graph series, computed on first use (they cost more than the stats)
     _lazy: dict[str, Any] = field(default_factory=dict, repr=False)
     _series: Optional[Callable[[str], Any]] = field(default=None, repr=False)

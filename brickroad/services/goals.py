@@ -412,6 +412,7 @@ def recompute(
         gp = pointcache.fetch(conn, goal.id)
     points = roadcalc.Points(gp.daystamps, gp.values, gp.comments, columns=gp.columns())
     derived = roadcalc.derive(goal, user.timezone, points, now, user.username)
+    gp.aggregated = derived.aggregated
     goal = schedule.after_recompute(conn, goal, _with_derived(goal, derived, now), user.timezone, now)
     stats = dict(goal.stats or {})
     previous = (goal.stats or {}).get("lasttouch")

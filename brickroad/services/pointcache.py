@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import secrets
 import threading
+from functools import lru_cache
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -33,12 +33,13 @@ import numpy as np
 from sqlalchemy import Connection
 
 from brickroad.road.dates import SECS, days_from_civil_many
+from brickroad.road.aggregate import Aggregated
 from brickroad.road.types import DataColumns
 from brickroad.store import fastsql
 
 SID = SECS["d"]
 MAX_POINTS = 2_000_000  # across all cached goals (a few hundred bytes each, comments included)
-SPLICE_MAX = 64  # new points at once past which one merge sort beats inserting each
+FEW = 64  # new points at once up to which inserting each in place beats one merging pass
 MIN_POINTS = 200  # smaller goals refetch in well under a millisecond: not worth the memory
 
 
@@ -55,6 +56,7 @@ def day_starts(daystamps: Sequence[str]) -> np.ndarray:
     return days_from_civil_many(x // 10000, x // 100 % 100, x % 100).astype(float) * SID
 
 
+@lru_cache(maxsize=4096)
 def _day_start(stamp: str) -> float:
     return float((date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8])).toordinal() - _EPOCH) * SID)
 
@@ -62,23 +64,58 @@ def _day_start(stamp: str) -> float:
 _EPOCH = date(1970, 1, 1).toordinal()
 
 
-@dataclass
+class _Column:
+    """A numpy column that grows at its end in place, with room to spare (amortised O(1) appends).
+
+    Views are read-only, so the engine can't change the cache through them,
+    and a view once handed out keeps its values: appends write past it.
+    """
+
+    __slots__ = ("buf", "n")
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.buf, self.n = values, len(values)
+
+    def view(self) -> np.ndarray:
+        v = self.buf[: self.n]
+        v.flags.writeable = False
+        return v
+
+    def append(self, items: np.ndarray) -> None:
+        k = len(items)
+        if self.n + k > len(self.buf):
+            grown = np.empty(max(2 * len(self.buf), self.n + k, 64), dtype=self.buf.dtype)
+            grown[: self.n] = self.buf[: self.n]
+            self.buf = grown
+        self.buf[self.n: self.n + k] = items
+        self.n += k
+
+
 class GoalPoints:
     """A goal's points as the engine reads them, oldest first (timestamp, then id).
 
     Whoever holds one owns it: the cache hands an entry out with `take` and
-    takes it back with `put`, so `add` may change it in place (copying 10k
+    takes it back with `put`, and `add` changes it in place (copying 10k
     Python objects per datapoint would cost more than the engine's own work).
+    New points after all the others (the usual create) are appended to
+    columns with room to spare, and the engine's aggregation of the points
+    before them is carried on (DataColumns.prior), so a write costs about
+    what its own points cost.
     """
 
-    ts: np.ndarray  # int64 timestamps: the sort key with ids
-    ids: np.ndarray  # int64
-    daystamps: list[str]
-    values: list[float]
-    comments: list[str]
-    t: np.ndarray  # float64 day starts, the engine's time column
-    v: np.ndarray  # float64 values
-    tare: bool  # some comment contains "TARE" (so the engine needn't scan 10k comments to know)
+    def __init__(self, ts: np.ndarray, ids: np.ndarray, daystamps: list[str], values: list[float],
+                 comments: list[str], t: np.ndarray, v: np.ndarray, tare: bool) -> None:
+        self._ts, self._ids, self._t, self._v = _Column(ts), _Column(ids), _Column(t), _Column(v)
+        self.daystamps, self.values, self.comments = daystamps, values, comments
+        self.tare = tare  # some comment contains "TARE" (so the engine needn't scan 10k comments to know)
+        self.ascending = bool((t[1:] >= t[:-1]).all())  # day times in order, as well as timestamps
+        self.sane = _sane(t, v)
+        self.aggregated: Aggregated | None = None  # the engine's, for exactly these points (recompute sets it)
+
+    ts = property(lambda self: self._ts.view(), doc="int64 timestamps: the sort key with ids")
+    ids = property(lambda self: self._ids.view())
+    t = property(lambda self: self._t.view(), doc="float64 day starts, the engine's time column")
+    v = property(lambda self: self._v.view())
 
     def __len__(self) -> int:
         return len(self.daystamps)
@@ -96,10 +133,12 @@ class GoalPoints:
         )
 
     def columns(self) -> DataColumns:
-        return DataColumns(self.t, self.v, self.comments, tare=self.tare)
+        vetted = self.ascending and self.sane
+        return DataColumns(self.t, self.v, self.comments, tare=self.tare, vetted=vetted,
+                           prior=self.aggregated if vetted and not self.tare else None)
 
     def add(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Put new (id, timestamp, daystamp, value, comment) rows in their places, in place."""
+        """Put new (id, timestamp, daystamp, value, comment) rows in their places."""
         if not rows:
             return
         new = sorted(rows, key=lambda r: (r[1], r[0]))
@@ -108,46 +147,76 @@ class GoalPoints:
         comments = [str(c) for c in comments_t]
         self.tare = self.tare or any("TARE" in c for c in comments)
         new_ts, new_ids = np.array(ts_l, dtype=np.int64), np.array(ids_l, dtype=np.int64)
-        if len(new) > SPLICE_MAX:
-            self._merge(new_ts, new_ids, stamps, values, comments)
-            return
-        # Few points (the usual create, or a few concurrent ones): each goes in at its place by
-        # (timestamp, id), usually at or near the end, so the lists only shift a short tail.
+        new_t, new_v = day_starts(stamps), np.array(values, dtype=float)
         at = self._positions(new_ts, new_ids)
-        for column, items in ((self.daystamps, stamps), (self.values, values), (self.comments, comments)):
-            for pos, item in reversed(list(zip(at, items))):  # from the back: earlier positions still hold
-                column.insert(pos, item)
-        self.ts, self.ids = _insert(self.ts, at, new_ts), _insert(self.ids, at, new_ids)
-        self.t, self.v = _insert(self.t, at, day_starts(stamps)), _insert(self.v, at, np.array(values))
+        self._vouch(at, new_t, new_v)
+        n = len(self)
+        if at[0] == n:  # after all the others (the usual create): in place
+            for column, items in ((self._ts, new_ts), (self._ids, new_ids), (self._t, new_t), (self._v, new_v)):
+                column.append(items)
+        else:  # between others: new arrays (views of the old ones keep their values)
+            self._ts, self._ids = _Column(_insert(self.ts, at, new_ts)), _Column(_insert(self.ids, at, new_ids))
+            self._t, self._v = _Column(_insert(self.t, at, new_t)), _Column(_insert(self.v, at, new_v))
+        if at[0] == n:
+            self.daystamps += stamps
+            self.values += values
+            self.comments += comments
+        elif len(at) <= FEW:  # each in its place, from the back so that earlier positions still hold
+            for column, items in ((self.daystamps, stamps), (self.values, values), (self.comments, comments)):
+                for pos, item in reversed(list(zip(at, items))):
+                    column.insert(pos, item)
+        else:  # many (a big create_all): one pass each
+            self.daystamps, self.values = _merged(self.daystamps, at, stamps), _merged(self.values, at, values)
+            self.comments = _merged(self.comments, at, comments)
 
     def _positions(self, ts: np.ndarray, ids: np.ndarray) -> list[int]:
         """Where each new (timestamp, id) goes among the existing points (indices into them)."""
+        n = len(self)
+        if n == 0 or (int(ts[0]), int(ids[0])) > (int(self._ts.buf[n - 1]), int(self._ids.buf[n - 1])):
+            return [n] * len(ts)
+        if ts[0] == ts[-1]:  # one timestamp (a burst within a second): one tie range for all
+            a, b = np.searchsorted(self.ts, ts[:1], side="left")[0], np.searchsorted(self.ts, ts[:1], side="right")[0]
+            return (a + np.searchsorted(self.ids[a:b], ids)).tolist()
         lo = np.searchsorted(self.ts, ts, side="left").tolist()
         hi = np.searchsorted(self.ts, ts, side="right").tolist()
         # Only a timestamp already present needs the ids to break the tie.
         return [a if a == b else int(a + np.searchsorted(self.ids[a:b], i)) for a, b, i in zip(lo, hi, ids.tolist())]
 
-    def _merge(self, ts: np.ndarray, ids: np.ndarray, stamps: list[str], values: list[float],
-               comments: list[str]) -> None:
-        # Many points (a big create_all): one stable sort by (timestamp, id) of old and new together.
-        all_ts = np.concatenate((self.ts, ts))
-        all_ids = np.concatenate((self.ids, ids))
-        order = np.lexsort((all_ids, all_ts))
-        pick = order.tolist()
-        all_stamps, all_values, all_comments = self.daystamps + stamps, self.values + values, self.comments + comments
-        self.daystamps = [all_stamps[i] for i in pick]
-        self.values = [all_values[i] for i in pick]
-        self.comments = [all_comments[i] for i in pick]
-        self.ts, self.ids = all_ts[order], all_ids[order]
-        self.t = np.concatenate((self.t, day_starts(stamps)))[order]
-        self.v = np.concatenate((self.v, np.array(values, dtype=float)))[order]
+    def _vouch(self, at: list[int], t: np.ndarray, v: np.ndarray) -> None:
+        """Keep what columns() vouches for true, from the new points and their neighbours only."""
+        self.sane = self.sane and _sane(t, v)
+        if self.ascending:
+            old = self._t.buf
+            for p, x in zip(at, t.tolist()):  # each new point against the old ones around it
+                if (p > 0 and x < old[p - 1]) or (p < len(self) and x > old[p]):
+                    self.ascending = False
+            self.ascending = self.ascending and bool((t[1:] >= t[:-1]).all())
+        # The engine's aggregation carries on past points that kept their places (DataColumns.prior).
+        if self.aggregated is not None and (not len(self.aggregated.starts) or at[0] < self.aggregated.starts[-1]):
+            self.aggregated = None
 
 
 def _insert(arr: np.ndarray, at: list[int], items: np.ndarray) -> np.ndarray:
     """np.insert(arr, at, items) for nondecreasing `at`; one block at one place (the usual) by slicing."""
     if at[0] == at[-1]:
-        return np.concatenate((arr[: at[0]], items.astype(arr.dtype), arr[at[0]:]))
+        return np.concatenate((arr[: at[0]], items, arr[at[0]:]))
     return np.insert(arr, at, items)
+
+
+def _merged(old: list[Any], at: list[int], items: list[Any]) -> list[Any]:
+    """`items` put at their (nondecreasing) positions among `old`, in one pass."""
+    out: list[Any] = []
+    done = 0
+    for pos, item in zip(at, items):
+        out += old[done:pos]
+        done = pos
+        out.append(item)
+    return out + old[done:]
+
+
+def _sane(t: np.ndarray, v: np.ndarray) -> bool:
+    """What the engine checks of every point: positive, finite times and finite values."""
+    return bool((np.isfinite(t) & (t > 0) & np.isfinite(v)).all())
 
 
 def _select_sql(dialect: str) -> str:

@@ -16,12 +16,13 @@ Engine: `brickroad.road.stats_from_bb` for the numbers, then
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from brickroad.road import RoadError, compute, error_stats, from_bb, result_stats
+from brickroad.road.aggregate import Aggregated
 from brickroad.road.dates import SECS, days_from_civil_many
 from brickroad.road.types import DataColumns
 from brickroad.road.roadmatrix import Road, build_segments
@@ -61,6 +62,8 @@ class Derived:
     losedate: int | None
     safebuf: int | None
     stats: dict[str, Any]
+    # The engine's aggregation of these points, to carry on from after more are appended (pointcache).
+    aggregated: Aggregated | None = field(default=None, compare=False, repr=False)
 
 
 # ------------------------------------------------------------------ input
@@ -121,8 +124,8 @@ def bb_input(goal: Goal, tz: str, points: Points | None, now: int, yoog: str = "
 # ------------------------------------------------------------------ engine
 
 
-def run_engine(params: dict[str, Any], points: Points) -> dict[str, Any]:
-    """Beebrain-shaped stats (as stats_from_bb gives) plus the presentation texts.
+def run_engine(params: dict[str, Any], points: Points) -> tuple[dict[str, Any], Aggregated | None]:
+    """Beebrain-shaped stats (as stats_from_bb gives) plus the presentation texts; the aggregation.
 
     The data goes in as numpy columns rather than a .bb data list: parsing 10k
     daystamp rows one by one would cost more than the engine itself.
@@ -133,10 +136,10 @@ def run_engine(params: dict[str, Any], points: Points) -> dict[str, Any]:
         res = compute(gp, _columns(points))
     except RoadError as exc:
         gp = exc.params or gp
-        return error_stats(exc.message, gp, gp.asof if gp is not None else None)
+        return error_stats(exc.message, gp, gp.asof if gp is not None else None), None
     stats = result_stats(res)
     stats.update(summaries(params, stats, tcur_unix=res.tcur))
-    return stats
+    return stats, res.aggregated
 
 
 def _columns(points: Points) -> DataColumns:
@@ -162,7 +165,8 @@ def line_values(goal: Goal, tz: str, now: int, n_days: int, offset_days: int = 0
 def derive(goal: Goal, tz: str, points: Points, now: int, username: str = "U") -> Derived:
     """Run the engine for a goal and map its stats onto goal columns."""
     params = bb_input(goal, tz, None, now, yoog=f"{username}/{goal.slug}")["params"]
-    return map_stats(goal, tz, points, now, run_engine(params, points))
+    stats, aggregated = run_engine(params, points)
+    return replace(map_stats(goal, tz, points, now, stats), aggregated=aggregated)
 
 
 def _noon(stamp: str, tz: str) -> int:

@@ -165,3 +165,40 @@ def test_group_sums_are_left_folds_bit_for_bit(sizes: list[int], whole: bool, da
     assert seq_sums(vals, starts, sizes_a).tolist() == folds
     prefix = [acc for s, k in zip(starts, sizes) for acc in itertools.accumulate(vals[s:s + k].tolist())]
     assert seq_prefix(vals, starts, sizes_a).tolist() == prefix
+
+
+@given(
+    days=st.lists(st.integers(0, 4), min_size=1, max_size=40),
+    more=st.lists(st.integers(0, 3), min_size=1, max_size=20),
+    method=st.sampled_from(sorted(AGGDAY_METHODS)),
+    kyoom=st.booleans(),
+    whole=st.booleans(),
+    data=st.data(),
+)
+@settings(max_examples=300, deadline=None)
+def test_carrying_on_from_a_prior_aggregation_is_bit_for_bit(
+    days: list[int], more: list[int], method: str, kyoom: bool, whole: bool, data: st.DataObject
+) -> None:
+    """Points added after all but the last group: aggregating from `prior` equals aggregating anew."""
+    old_t = np.cumsum(days).astype(float) * 86400
+    new_t = old_t[-1] + np.cumsum(more).astype(float) * 86400  # the first may join the last old day
+    element = st.integers(-50, 50).map(float) if whole else st.floats(-1e6, 1e6, allow_nan=False)
+    vals = np.array(data.draw(st.lists(element, min_size=len(old_t) + len(new_t),
+                                       max_size=len(old_t) + len(new_t))), dtype=float)
+    ts = np.concatenate((old_t, new_t))
+    prior = aggregate(old_t, vals[:len(old_t)], method, kyoom, 3.0)
+    fresh = aggregate(ts, vals, method, kyoom, 3.0)
+    carried = aggregate(ts, vals, method, kyoom, 3.0, prior)
+    for name in ("t", "v", "starts", "sizes"):
+        np.testing.assert_array_equal(getattr(carried, name), getattr(fresh, name))
+    np.testing.assert_array_equal(carried.raw_v, fresh.raw_v)
+
+
+def test_a_prior_that_does_not_fit_is_ignored() -> None:
+    ts = np.array([0.0, 0.0, 86400.0, 2 * 86400.0])
+    vals = np.array([1.0, 2.0, 3.0, 4.0])
+    fresh = aggregate(ts, vals, "sum", True)
+    other_method = aggregate(ts[:3], vals[:3], "max", True)
+    joined = aggregate(np.array([0.0, 86400.0]), vals[:2], "sum", True)  # a new point joined its first day
+    for prior in (other_method, joined):
+        np.testing.assert_array_equal(aggregate(ts, vals, "sum", True, prior=prior).v, fresh.v)

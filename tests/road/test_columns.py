@@ -41,3 +41,18 @@ def test_non_string_comments_are_refused_without_a_hint() -> None:
     cols = DataColumns(np.array([day(0), day(1)]), np.array([1.0, 2.0]), ["ok", 7])  # type: ignore[list-item]
     with pytest.raises(RoadError):
         compute(goal(), cols)
+
+
+@pytest.mark.parametrize("kw", [dict(aggday="sum", kyoom=True), dict(aggday="last"), dict(aggday="mean", kyoom=True)])
+def test_vetted_columns_with_a_prior_give_what_a_full_run_gives(kw: dict) -> None:
+    """What the point cache hands over after a write: no checks, no copies, the last run's aggregation."""
+    data = pts(*[(d // 3, (d * 7) % 5, f"c{d}") for d in range(12)])
+    gp = goal(**kw)
+    t = np.array([p.t for p in data])
+    v = np.array([p.value for p in data])
+    comments = [p.comment for p in data]
+    before = compute(gp, DataColumns(t[:7], v[:7], comments[:7], tare=False, vetted=True))
+    assert before.aggregated is not None
+    for prior in (None, before.aggregated):
+        cols = DataColumns(t, v, list(comments), tare=False, vetted=True, prior=prior)
+        assert _summary(compute(gp, cols)) == _summary(compute(gp, data))

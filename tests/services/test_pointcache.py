@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from brickroad.clock import ManualClock
+from brickroad.road.aggregate import aggregate
 from brickroad.services import accounts, pointcache
 from brickroad.services import datapoints as point_service
 from brickroad.services import goals as goal_service
@@ -146,7 +147,7 @@ def test_updates_deletes_and_requestid_upserts_refetch(
     assert stats["numpts"] == 1 + 30
 
 
-@pytest.mark.parametrize("n", [30, 4 * pointcache.SPLICE_MAX])  # inserted one by one, and merge-sorted
+@pytest.mark.parametrize("n", [30, 4 * pointcache.FEW])  # inserted one by one, and merged
 def test_add_orders_like_the_database(n: int) -> None:
     rows = [(i, 1000 + (i // 3) * 10, "20260101", float(i), f"c{i}") for i in range(1, n + 1)]
     points = pointcache.GoalPoints.from_rows(rows[::2])
@@ -187,3 +188,58 @@ def test_cache_is_bounded_by_points() -> None:
     assert c.peek(9) is None  # too small to be worth keeping
     assert c.take(4, 3) is None and c.peek(4) is None  # wrong rev: dropped
     assert c.take(3, 3) is not None and c.peek(3) is None  # taken out while in use
+
+
+def test_arrays_handed_out_keep_their_values() -> None:
+    """Appends write past the engine's views, and an insert between points builds new arrays."""
+    rows = [(i, 1000 + i * 10, "20260101", float(i), f"c{i}") for i in range(1, 31)]
+    points = pointcache.GoalPoints.from_rows(rows)
+    cols = points.columns()
+    t, v = cols.t.copy(), cols.v.copy()
+    assert cols.vetted and not cols.t.flags.writeable
+    points.add([(31, 5000, "20260102", 7.0, "after")])  # in place
+    points.add([(32, 1005, "20260101", 8.0, "between")])  # new columns
+    assert cols.t.tolist() == t.tolist() and cols.v.tolist() == v.tolist()
+    _assert_same(points, pointcache.GoalPoints.from_rows(sorted([*rows, (31, 5000, "20260102", 7.0, "after"),
+                                                                 (32, 1005, "20260101", 8.0, "between")],
+                                                                key=lambda r: (r[1], r[0]))))
+
+
+def test_what_the_columns_vouch_for_follows_the_points() -> None:
+    rows = [(i, 1000 + i * 10, "20260105", 1.0, "") for i in range(1, 11)]
+    points = pointcache.GoalPoints.from_rows(rows)
+    points.aggregated = aggregate(points.t, points.v, "sum", False)  # as the engine would leave it
+    points.add([(11, 9000, "20260104", 1.0, "")])  # a later timestamp on an earlier day (a timezone change)
+    assert not points.columns().vetted and points.columns().prior is None
+    assert not pointcache.GoalPoints.from_rows(points_rows(points)).ascending
+    sane = pointcache.GoalPoints.from_rows(rows)
+    sane.add([(12, 9000, "20260106", float("inf"), "")])
+    assert not sane.columns().vetted
+
+
+def points_rows(points: pointcache.GoalPoints) -> list[tuple[int, int, str, float, str]]:
+    return list(zip(points.ids.tolist(), points.ts.tolist(), points.daystamps, points.values, points.comments))
+
+
+def test_the_engines_aggregation_is_kept_only_while_points_go_after_it(
+    ctx: Context, clock: ManualClock, cache: pointcache.PointCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from brickroad.road import aggregate as aggregate_module
+
+    carried: list[int] = []
+    extend = aggregate_module._extend
+    monkeypatch.setattr(aggregate_module, "_extend", lambda prior, *a: carried.append(1) or extend(prior, *a))
+    user, slug = _user_and_goal(ctx, clock)
+    point_service.create(ctx, user, slug, {"value": 1})
+    before = len(carried)
+    with ctx.db.read() as conn:
+        goal_id = goal_service.load(conn, user, slug).id
+    kept = cache.peek(goal_id)[1].aggregated  # type: ignore[index]
+    assert kept is not None
+    clock.advance(2 * DAY)
+    point_service.create(ctx, user, slug, {"value": 2})
+    entry = cache.peek(goal_id)[1]  # type: ignore[index]
+    assert entry.aggregated is not None and entry.aggregated is not kept and len(carried) == before + 1
+    _check(ctx, user, slug, cache)
+    point_service.create(ctx, user, slug, {"value": 3, "timestamp": clock.now() - 20 * DAY})  # among the others
+    _check(ctx, user, slug, cache)
