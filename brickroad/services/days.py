@@ -38,6 +38,7 @@ def day_of(ts: int, tz: str, deadline: int) -> date:
     return date.fromordinal(_day_ordinal(ts, tz, deadline))
 
 
+@lru_cache(maxsize=4096)  # pure; a batch of creates asks for the same second many times
 def daystamp_of(ts: int, tz: str, deadline: int) -> str:
     return _ordinal_stamp(_day_ordinal(ts, tz, deadline))
 

@@ -82,7 +82,7 @@ class Goal:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Goal":
-        values = {f.name: row[f.name] for f in fields(cls)}
+        values = {name: row[name] for name in _GOAL_NAMES}
         values["road"] = orjson.loads(row["road"]) if row["road"] else []
         values["tags"] = orjson.loads(row["tags"]) if row["tags"] else []
         values["stats"] = orjson.loads(row["stats"]) if row["stats"] else None
@@ -104,14 +104,15 @@ class Goal:
 
     def to_row(self) -> dict[str, Any]:
         """Column values for an insert/update (JSON columns encoded)."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values = {name: getattr(self, name) for name in _GOAL_NAMES}
         values["road"] = orjson.dumps(self.road).decode()
         values["tags"] = orjson.dumps(self.tags).decode()
         values["stats"] = orjson.dumps(self.stats).decode() if self.stats is not None else None
         return values
 
 
-_GOAL_FIELDS = frozenset(f.name for f in fields(Goal))
+_GOAL_NAMES = tuple(f.name for f in fields(Goal))  # dataclasses.fields() costs a call per lookup
+_GOAL_FIELDS = frozenset(_GOAL_NAMES)
 
 
 @dataclass

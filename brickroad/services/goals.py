@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -213,8 +214,6 @@ def tags_param(value: Any) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        import orjson
-
         try:
             value = orjson.loads(value)
         except orjson.JSONDecodeError:
@@ -420,10 +419,9 @@ def recompute(
     # The graph changes with the data: mark it queued and ask for a render in this transaction.
     rev = pointcache.new_rev()
     goal = goal.evolve(stats=stats, updated_at=now, queued=True, points_rev=rev)
-    row = goal.to_row()
     goal_rows.update_goal(
-        conn, goal.id, losedate=row["losedate"], safebuf=row["safebuf"], stats=row["stats"],
-        next_check_at=row["next_check_at"], updated_at=now, points_rev=rev, queued=True,
+        conn, goal.id, losedate=goal.losedate, safebuf=goal.safebuf, stats=orjson.dumps(stats).decode(),
+        next_check_at=goal.next_check_at, updated_at=now, points_rev=rev, queued=True,
     )
     outbox.enqueue_graph(conn, goal.id, user.pk, now)
     pointcache.CACHE.put(goal.id, rev, gp)
@@ -454,8 +452,6 @@ class RoadallParseError(Invalid):
 
 def parse_roadall(value: Any, tz: str, deadline: int) -> list[list[Any]]:
     """roadall rows with dates as unix ints, "YYYYMMDD" or "YYYY-MM-DD"; 422 if unreadable."""
-    import orjson
-
     bad = RoadallParseError()
     if isinstance(value, str):
         try:
