@@ -23,17 +23,17 @@ from __future__ import annotations
 
 import secrets
 import threading
-from functools import lru_cache
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection
 
-from brickroad.road.dates import SECS, days_from_civil_many
 from brickroad.road.aggregate import Aggregated
+from brickroad.road.dates import SECS, days_from_civil_many
 from brickroad.road.types import DataColumns
 from brickroad.store import fastsql
 
@@ -150,18 +150,17 @@ class GoalPoints:
         new_t, new_v = day_starts(stamps), np.array(values, dtype=float)
         at = self._positions(new_ts, new_ids)
         self._vouch(at, new_t, new_v)
-        n = len(self)
-        if at[0] == n:  # after all the others (the usual create): in place
+        if at[0] == len(self):  # after all the others (the usual create): in place
             for column, items in ((self._ts, new_ts), (self._ids, new_ids), (self._t, new_t), (self._v, new_v)):
                 column.append(items)
-        else:  # between others: new arrays (views of the old ones keep their values)
-            self._ts, self._ids = _Column(_insert(self.ts, at, new_ts)), _Column(_insert(self.ids, at, new_ids))
-            self._t, self._v = _Column(_insert(self.t, at, new_t)), _Column(_insert(self.v, at, new_v))
-        if at[0] == n:
             self.daystamps += stamps
             self.values += values
             self.comments += comments
-        elif len(at) <= FEW:  # each in its place, from the back so that earlier positions still hold
+            return
+        # Between others: new arrays (views of the old ones keep their values).
+        self._ts, self._ids = _Column(_insert(self.ts, at, new_ts)), _Column(_insert(self.ids, at, new_ids))
+        self._t, self._v = _Column(_insert(self.t, at, new_t)), _Column(_insert(self.v, at, new_v))
+        if len(at) <= FEW:  # each in its place, from the back so that earlier positions still hold
             for column, items in ((self.daystamps, stamps), (self.values, values), (self.comments, comments)):
                 for pos, item in reversed(list(zip(at, items))):
                     column.insert(pos, item)
