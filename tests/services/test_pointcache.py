@@ -5,15 +5,18 @@ Every check compares against what a full refetch from the database gives, on bot
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from brickroad.clock import ManualClock
 from brickroad.road.aggregate import aggregate
-from brickroad.services import accounts, pointcache
+from brickroad.services import accounts, days, pointcache
 from brickroad.services import datapoints as point_service
 from brickroad.services import goals as goal_service
 from brickroad.services.context import Context
@@ -243,3 +246,46 @@ def test_the_engines_aggregation_is_kept_only_while_points_go_after_it(
     _check(ctx, user, slug, cache)
     point_service.create(ctx, user, slug, {"value": 3, "timestamp": clock.now() - 20 * DAY})  # among the others
     _check(ctx, user, slug, cache)
+
+
+_OPS = st.lists(st.tuples(
+    st.sampled_from(["now", "burst", "backdated", "daystamp", "same_second", "tare"]),
+    st.integers(0, 3 * DAY),  # clock step before the write
+    st.integers(-3, 7),  # a value
+), min_size=1, max_size=8)
+_GOALS = [
+    {"goal_type": "hustler"},  # kyoom sums
+    {"goal_type": "biker"},  # odometer: last value, #TARE resets allowed
+    {"goal_type": "custom", "yaw": 1, "dir": 1, "aggday": "mean", "kyoom": True},
+    {"goal_type": "custom", "yaw": -1, "dir": 1, "aggday": "max"},
+]
+
+
+@given(ops=_OPS, kind=st.sampled_from(range(len(_GOALS))))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_sequence_of_writes_leaves_what_a_full_recompute_gives(
+    ctx: Context, clock: ManualClock, cache: pointcache.PointCache, ops: list[tuple[str, int, int]], kind: int
+) -> None:
+    """Appends, bursts, backdated and day-end points, ties in one second, odometer resets: the
+    incremental recompute (cached columns, carried-on aggregation) matches one from scratch."""
+    user = accounts.create_user(ctx, f"seq{uuid.uuid4().hex[:12]}")
+    now = clock.now()
+    goal_service.create(ctx, user, {"slug": "g", "gunits": "x", "rate": 1, "runits": "d",
+                                    "goaldate": now + 365 * DAY, **_GOALS[kind]})
+    point_service.create_all(ctx, user, "g", [{"value": i % 4, "timestamp": now - i * 20000} for i in range(12)])
+    for op, step, value in ops:
+        clock.advance(step)
+        t = clock.now()
+        if op == "now":
+            point_service.create(ctx, user, "g", {"value": value})
+        elif op == "burst":  # concurrent creates, as the API coalesces them
+            point_service.create_each(ctx, user, "g", [{"value": value}, {"value": value + 1, "comment": "b"}])
+        elif op == "backdated":
+            point_service.create(ctx, user, "g", {"value": value, "timestamp": t - (step % 5 + 1) * DAY})
+        elif op == "daystamp":  # timestamped at the day's end: later points of the day go before it
+            point_service.create(ctx, user, "g", {"value": value, "daystamp": days.daystamp_of(t, user.timezone, 0)})
+        elif op == "same_second":
+            point_service.create_each(ctx, user, "g", [{"value": value, "timestamp": t - 7}] * 2)
+        else:
+            point_service.create(ctx, user, "g", {"value": value + 10, "comment": "new odometer #TARE"})
+    _check(ctx, user, "g", cache)
