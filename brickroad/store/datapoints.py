@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, String, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql
 
-from brickroad.store.fastsql import Select, cursor, insert_returning_id
+from brickroad.store.fastsql import Select, constraint_errors, cursor, insert_returning_id
 from brickroad.store.tables import datapoints
 
 _NEWEST = Select(datapoints, "goal_id = ?", "ORDER BY timestamp DESC, id DESC LIMIT ?")
@@ -143,9 +145,41 @@ def insert_many_returning(conn: Connection, rows: Sequence[dict[str, Any]]) -> l
         return []
     if conn.dialect.name == "sqlite":
         return _sqlite_insert_many(conn, rows)
-    # PostgreSQL: Core "insertmanyvalues" sends multi-row INSERT … RETURNING in pages.
-    stmt = insert(datapoints).returning(datapoints.c.id, sort_by_parameter_order=True)
-    return [int(r[0]) for r in conn.execute(stmt, list(rows))]
+    return _pg_insert_many(conn, rows)
+
+
+def _pg_insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """One INSERT … SELECT FROM unnest(one array per column) … RETURNING id.
+
+    The statement's text is the same for any number of rows, so psycopg parses
+    and prepares it once; a multi-row VALUES list (Core's insertmanyvalues) is
+    a new text for every batch size, parsed in Python each time. unnest yields
+    the rows in array order and each takes its id from the sequence as it is
+    inserted, so the ids in ascending order are the rows' ids in order.
+    """
+    cols = tuple(rows[0])
+    values = itemgetter(*cols)
+    cur = cursor(conn)
+    try:
+        with constraint_errors(conn):
+            cur.execute(_pg_unnest_sql(cols), [list(column) for column in zip(*map(values, rows))])
+        return sorted(int(r[0]) for r in cur.fetchall())
+    finally:
+        cur.close()
+
+
+@lru_cache(maxsize=8)
+def _pg_unnest_sql(cols: tuple[str, ...]) -> str:
+    arrays = ", ".join(f"%s::{_pg_array_type(c)}[]" for c in cols)
+    names = ", ".join(f'"{c}"' for c in cols)
+    return f"INSERT INTO datapoints ({names}) SELECT * FROM unnest({arrays}) RETURNING id"
+
+
+def _pg_array_type(col: str) -> str:
+    # Strings go as text: an explicit cast to varchar(n) would cut an over-long value short
+    # without a word, where storing text in the column refuses it.
+    column_type = datapoints.c[col].type
+    return "text" if isinstance(column_type, String) else column_type.compile(dialect=postgresql.dialect())
 
 
 def _sqlite_insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -160,7 +194,8 @@ def _sqlite_insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> lis
     values = itemgetter(*cols)  # a tuple per row (whole datapoint rows: always several columns), in C
     cur = cursor(conn)  # straight to the driver: Core's statement handling cost more than the inserts
     try:
-        cur.executemany(sql, list(map(values, rows)))
+        with constraint_errors(conn):
+            cur.executemany(sql, list(map(values, rows)))
         last = int(cur.execute("SELECT last_insert_rowid()").fetchone()[0])
     finally:
         cur.close()

@@ -10,10 +10,12 @@ them: Boolean columns are turned into bools on SQLite, which stores 0/1.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Boolean, Connection, Table
+from sqlalchemy.exc import IntegrityError
 
 
 def cursor(conn: Connection) -> Any:
@@ -117,12 +119,23 @@ def _statement(kind: str, table: Table, keys: tuple[str, ...], dialect: str) -> 
     return sql
 
 
+@contextmanager
+def constraint_errors(conn: Connection) -> Iterator[None]:
+    """The driver's IntegrityError raised as Core's, which callers catch (a raw statement
+    would otherwise slip past their `except IntegrityError`: a lost requestid race)."""
+    try:
+        yield
+    except conn.dialect.loaded_dbapi.IntegrityError as exc:
+        raise IntegrityError(None, None, exc) from exc
+
+
 def insert_returning_id(conn: Connection, table: Table, values: dict[str, Any]) -> int:
     """INSERT one row of plain values (bools, numbers, strings, None); its new id."""
     keys = tuple(values)
     cur = cursor(conn)
     try:
-        cur.execute(_statement("insert", table, keys, conn.dialect.name), tuple(values.values()))
+        with constraint_errors(conn):
+            cur.execute(_statement("insert", table, keys, conn.dialect.name), tuple(values.values()))
         return int(cur.fetchone()[0])
     finally:
         cur.close()
@@ -135,7 +148,8 @@ def update_by_id(conn: Connection, table: Table, row_id: int, values: dict[str, 
     keys = tuple(values)
     cur = cursor(conn)
     try:
-        cur.execute(_statement("update", table, keys, conn.dialect.name), (*values.values(), row_id))
+        with constraint_errors(conn):
+            cur.execute(_statement("update", table, keys, conn.dialect.name), (*values.values(), row_id))
         return int(cur.rowcount)
     finally:
         cur.close()

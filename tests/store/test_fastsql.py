@@ -110,3 +110,55 @@ def test_sticky_reads_reuse_a_connection_and_still_see_new_commits(ctx: Context)
     finally:
         db.dispose()
     assert first.closed
+
+
+def test_bulk_insert_hands_back_each_rows_id_in_order(ctx: Context) -> None:
+    """One statement for any number of rows (an unnest of arrays on PostgreSQL), NULLs and all."""
+    user = accounts.create_user(ctx, "bulk_writer")
+    now = ctx.clock.now()
+    goal_service.create(ctx, user, {"slug": "bulk", "goal_type": "hustler", "gunits": "u", "rate": 1, "runits": "d",
+                                    "goaldate": now + 100 * 86400})
+
+    def row(goal_id: int, k: int) -> dict[str, Any]:
+        return dict(goal_id=goal_id, timestamp=now - k, daystamp="20261126", value=k / 4, comment=f"c{k}" * (k % 3),
+                    requestid=f"r{k}" if k % 2 else None, origin="api", creator=None if k % 3 else "bulk_writer",
+                    is_dummy=k % 5 == 0, is_initial=False, urtext=None, created_at=now, updated_at=now,
+                    xid=None)
+
+    with ctx.db.write() as conn:
+        goal_id = goal_rows.by_slug(conn, user.pk, "bulk")["id"]
+        for n in (1, 7, 40):
+            rows = [row(goal_id, k) for k in range(n)]
+            ids = point_rows.insert_many_returning(conn, rows)
+            stored = {r["id"]: r for r in conn.execute(select(datapoints).where(datapoints.c.id.in_(ids))).mappings()}
+            assert [{k: stored[i][k] for k in rows[0]} for i in ids] == rows
+            conn.execute(datapoints.delete().where(datapoints.c.id.in_(ids)))
+    if ctx.db.dialect == "postgresql":  # an over-long string is refused, not cut short (SQLite has no lengths)
+        with pytest.raises(ctx.db.engine.dialect.loaded_dbapi.DataError), ctx.db.write() as conn:
+            point_rows.insert_many_returning(conn, [{**row(goal_id, 1), "daystamp": "202611260"}])
+
+
+def test_a_raw_insert_that_breaks_a_constraint_raises_cores_integrity_error(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `except IntegrityError` in the services catches, on both backends; a lost requestid race
+    then answers with the point that won, as a retry would."""
+    from sqlalchemy.exc import IntegrityError
+
+    user = accounts.create_user(ctx, "raced_writer")
+    now = ctx.clock.now()
+    goal_service.create(ctx, user, {"slug": "race", "goal_type": "hustler", "gunits": "u", "rate": 1, "runits": "d",
+                                    "goaldate": now + 100 * 86400})
+    first = point_service.create(ctx, user, "race", {"value": 1, "requestid": "once"})
+    with pytest.raises(IntegrityError), ctx.db.write() as conn:
+        point_rows.insert_point(conn, {**{k: getattr(first, k) for k in point_rows.COLUMNS if k != "id"}})
+    calls: list[str] = []
+    real = point_rows.by_requestid
+
+    def missing_once(conn: Any, goal_id: int, requestid: str) -> Any:
+        calls.append(requestid)  # the check before the insert misses the winner once, as in a race
+        return None if len(calls) == 1 else real(conn, goal_id, requestid)
+
+    monkeypatch.setattr(point_rows, "by_requestid", missing_once)
+    again = point_service.create(ctx, user, "race", {"value": 1, "requestid": "once"})
+    assert (again.id, again.status) == (first.id, "duplicate") and len(calls) == 2
