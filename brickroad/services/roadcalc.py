@@ -24,9 +24,9 @@ import numpy as np
 from brickroad.road import RoadError, compute, error_stats, from_bb, result_stats
 from brickroad.road.aggregate import Aggregated
 from brickroad.road.dates import SECS, days_from_civil_many
-from brickroad.road.types import DataColumns
 from brickroad.road.roadmatrix import Road, build_segments
 from brickroad.road.summary import summaries
+from brickroad.road.types import DataColumns
 from brickroad.services import days
 from brickroad.services.goal_models import Goal
 
