@@ -24,7 +24,7 @@ from brickroad.services.models import User
 from brickroad.store import datapoints as point_rows
 from brickroad.store import users as user_rows
 from brickroad.store.db import WouldWait
-from brickroad.store.ids import parse_id
+from brickroad.store.ids import MAX_BIG_ID, parse_id
 
 MAX_COMMENT = 1000
 MAX_REQUESTID = 255
@@ -368,7 +368,7 @@ def _find(conn: Connection, goal: Goal, point_id: str) -> Datapoint:
     """By public id; clients that put a requestid in the id slot (beeminderjs) are served too."""
     row = None
     try:
-        row = point_rows.by_id(conn, goal.id, parse_id(point_id))
+        row = point_rows.by_id(conn, goal.id, parse_id(point_id, MAX_BIG_ID))
     except NotFound:
         pass
     if row is None:

@@ -9,10 +9,11 @@ def public_id(pk: int) -> str:
     return format(pk, "024x")
 
 
-MAX_ID = 2**31 - 1  # id columns are INTEGER (32-bit on PostgreSQL): nothing bigger exists
+MAX_ID = 2**31 - 1  # most id columns are INTEGER (32-bit on PostgreSQL): nothing bigger exists
+MAX_BIG_ID = 2**63 - 1  # datapoints and the outbox: BIGINT (tables.BIG_ID)
 
 
-def parse_id(value: str) -> int:
+def parse_id(value: str, max_id: int = MAX_ID) -> int:
     """Integer key for a public id; anything that isn't one simply names nothing."""
     if not value or len(value) > 24:
         raise NotFound()
@@ -20,6 +21,6 @@ def parse_id(value: str) -> int:
         pk = int(value, 16)
     except ValueError:
         raise NotFound() from None
-    if pk <= 0 or pk > MAX_ID:
+    if pk <= 0 or pk > max_id:
         raise NotFound()
     return pk

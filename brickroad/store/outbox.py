@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 
 from brickroad.store.fastsql import Select, insert_returning_id, scalar
-from brickroad.store.tables import goals, metadata
+from brickroad.store.tables import BIG_ID, goals, metadata
 
 webhook_subscriptions = Table(
     "webhook_subscriptions",
@@ -51,7 +51,7 @@ webhook_subscriptions = Table(
 outbox = Table(
     "outbox",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", BIG_ID, primary_key=True),
     Column("kind", String(32), nullable=False),
     Column("state", String(16), nullable=False),  # pending | delivered | dead
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),

@@ -19,6 +19,10 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# The key of tables that grow without end (migration 0009): BIGINT on PostgreSQL, while on
+# SQLite an INTEGER PRIMARY KEY is already a 64-bit rowid (and a BIGINT one would not be).
+BIG_ID = BigInteger().with_variant(Integer, "sqlite")
+
 users = Table(
     "users",
     metadata,
@@ -159,7 +163,7 @@ goals = Table(
 datapoints = Table(
     "datapoints",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", BIG_ID, primary_key=True),
     Column("goal_id", Integer, ForeignKey("goals.id", ondelete="CASCADE"), nullable=False),
     Column("timestamp", BigInteger, nullable=False),
     Column("daystamp", String(8), nullable=False),
