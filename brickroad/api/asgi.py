@@ -11,6 +11,16 @@ from brickroad.store.migrate import upgrade
 
 
 def create() -> Starlette:
+    return _create(sweeper=False)
+
+
+def create_with_sweeper() -> Starlette:
+    """What each process of `brickroad serve --workers N` runs: the API and a sweeper thread
+    (sweepers claim goals and outbox rows with leases, so any number share the work)."""
+    return _create(sweeper=True)
+
+
+def _create(sweeper: bool) -> Starlette:
     ctx = Context.create(load_settings())
     upgrade(ctx.db)
-    return create_app(ctx)
+    return create_app(ctx, sweeper=sweeper)

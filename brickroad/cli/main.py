@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
@@ -60,10 +60,10 @@ def migrate() -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8080, help="TCP port."),
-    workers: int = typer.Option(1, help="Worker processes (use PostgreSQL for more than one)."),
+    workers: int = typer.Option(1, min=1, help="Worker processes (PostgreSQL suits more than one best)."),
     no_sweeper: bool = typer.Option(False, "--no-sweeper", help="Leave derailments and deliveries to `brickroad worker`."),
 ) -> None:
-    """Run the API (and, as they land, the web UI and sweeper) in one process."""
+    """Run the API, the web UI and the sweeper, in one process or --workers of them."""
     import uvicorn
 
     from brickroad.api.app import create_app
@@ -74,11 +74,19 @@ def serve(
     if accounts.user_count(ctx) == 0:
         name = ctx.settings.first_user
         user = accounts.create_user(ctx, name, is_admin=True)
-        typer.echo(f"Created the first user '{name}'. Its auth token (shown once; `brickroad user token {name}` shows it again):")
+        typer.echo(f"Created the first user '{name}'. Its auth token (`brickroad user token {name}` shows it again):")
         typer.echo(tokens.current_token(ctx, user))
-    typer.echo(f"brickroad serving on http://{host}:{port} ({ctx.db.dialect})")
+    typer.echo(f"brickroad serving on http://{host}:{port} ({ctx.db.dialect}, {workers} worker"
+               f"{'s' if workers > 1 else ''})")
     sys.stdout.flush()
-    uvicorn.run(create_app(ctx, sweeper=not no_sweeper), host=host, port=port, log_level="warning", access_log=False)
+    options: dict[str, Any] = dict(host=host, port=port, log_level="warning", access_log=False)
+    if workers == 1:
+        uvicorn.run(create_app(ctx, sweeper=not no_sweeper), **options)
+        return
+    # Each worker process builds its own app (connections and caches aren't shared across a fork).
+    ctx.db.dispose()
+    factory = "brickroad.api.asgi:create" if no_sweeper else "brickroad.api.asgi:create_with_sweeper"
+    uvicorn.run(factory, factory=True, workers=workers, **options)
 
 
 @app.command()

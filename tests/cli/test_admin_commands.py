@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -72,21 +73,8 @@ def serve_and_check(env: dict[str, str]) -> None:
     port = free_port()
     proc = subprocess.Popen([BIN, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        lines = []
-        assert proc.stdout is not None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            lines.append(line.strip())
-            if "serving on" in line:
-                break
-        token = lines[lines.index(next(l for l in lines if l.startswith("Created the first user"))) + 1]
-        for _ in range(100):
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/api/v1/users/me.json", params={"auth_token": token})
-                break
-            except httpx.ConnectError:
-                time.sleep(0.1)
+        token = _first_token(proc)
+        r = _get_when_up(port, token)
         assert r.status_code == 200 and r.json()["username"] == "firstie"
         api_off = run(env, "user", "api", "firstie", "false")
         assert "disabled" in api_off.stdout
@@ -96,6 +84,49 @@ def serve_and_check(env: dict[str, str]) -> None:
         proc.wait(timeout=10)
     # a second start finds a user and creates none
     assert last_line(run(env, "user", "token", "firstie")) == token
+
+
+def _first_token(proc: subprocess.Popen[str]) -> str:
+    """The first user's token from serve's output (the line after "Created the first user")."""
+    lines = []
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        lines.append(line.strip())
+        if "serving on" in line:
+            break
+    return lines[lines.index(next(l for l in lines if l.startswith("Created the first user"))) + 1]
+
+
+def _get_when_up(port: int, token: str) -> httpx.Response:
+    for _ in range(150):
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/api/v1/users/me.json", params={"auth_token": token})
+        except httpx.ConnectError:
+            time.sleep(0.1)
+    raise AssertionError("the server never answered")
+
+
+def test_serve_with_workers_runs_that_many_processes(env: dict[str, str]) -> None:
+    with contextlib.ExitStack() as stack:  # an empty database, so serve creates the first user
+        if env["BRICKROAD_DATABASE_URL"].startswith("sqlite"):
+            del env["BRICKROAD_DATABASE_URL"]  # the default: SQLite in the data dir
+        else:
+            env["BRICKROAD_DATABASE_URL"] = stack.enter_context(pg_database())
+        port = free_port()
+        proc = subprocess.Popen([BIN, "serve", "--port", str(port), "--workers", "2"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            token = _first_token(proc)
+            assert all(_get_when_up(port, token).json()["username"] == "admin" for _ in range(20))
+            children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+            assert len(children) >= 2  # uvicorn's two workers (beside any helper it spawns)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    bad = run(env, "serve", "--workers", "0", ok=False)
+    assert bad.returncode == 2 and "workers" in bad.stderr
 
 
 def test_quota_set_and_show(env: dict[str, str]) -> None:
