@@ -37,7 +37,7 @@ class ImportReport:
         return f"imported {self.sent} points into {slug} ({counts}) in {self.seconds:.2f}s, {rate:,.0f} points/s"
 
 
-def _progress(total: int, enabled: bool) -> Progress:
+def _progress(enabled: bool) -> Progress:
     return Progress(
         TextColumn("[bold]importing"),
         BarColumn(),
@@ -82,7 +82,7 @@ def send_points(
         report.statuses["already imported"] = already
     pending = iter(offsets)
     refused: list[tuple[int, Any]] = []
-    with _progress(len(points), show_progress) as progress, ThreadPoolExecutor(max(1, parallel)) as pool:
+    with _progress(show_progress) as progress, ThreadPoolExecutor(max(1, parallel)) as pool:
         task = progress.add_task("import", total=len(points), completed=already)
         # A window of `parallel` batches: after a failure or Ctrl-C nothing new starts.
         in_flight = {pool.submit(send, offset) for offset in itertools.islice(pending, max(1, parallel))}
