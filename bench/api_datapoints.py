@@ -22,7 +22,7 @@ PostgreSQL uses a scratch database at BRICKROAD_TEST_PG_URL's server (skipped if
 
 Figures, ratio to bare (2-core dev VM, 10k points, 16 connections; bare did
 7k-22k req/s in these runs; the last two columns are ranges of medians over
-nine and seven runs):
+nine runs each):
 
                          2026-11-23    2026-11-26    2026-11-27    incremental recompute
   SQLite  GET            0.18-0.20     0.28-0.29     0.40-0.52     0.45-0.57
