@@ -301,18 +301,19 @@ class Database:
 def _end(conn: Connection, commit: bool) -> None:
     """Commit or roll back a transaction begun on the driver (Core may have joined it); a failed
     COMMIT is rolled back, so a kept connection is never left inside a transaction."""
-    driver = conn.connection.driver_connection
     try:
-        if conn.in_transaction():
-            conn.commit() if commit else conn.rollback()
-        elif driver.in_transaction:  # type: ignore[union-attr]
-            driver.execute("COMMIT" if commit else "ROLLBACK")  # type: ignore[union-attr]
+        _close(conn, commit)
     except BaseException:
-        if conn.in_transaction():
-            conn.rollback()
-        elif driver.in_transaction:  # type: ignore[union-attr]
-            driver.execute("ROLLBACK")  # type: ignore[union-attr]
+        _close(conn, False)
         raise
+
+
+def _close(conn: Connection, commit: bool) -> None:
+    driver = conn.connection.driver_connection
+    if conn.in_transaction():
+        conn.commit() if commit else conn.rollback()
+    elif driver.in_transaction:  # type: ignore[union-attr]
+        driver.execute("COMMIT" if commit else "ROLLBACK")  # type: ignore[union-attr]
 
 
 def admin_engine(url: str) -> Engine:
