@@ -214,13 +214,13 @@ def test_what_the_columns_vouch_for_follows_the_points() -> None:
     points.aggregated = aggregate(points.t, points.v, "sum", False)  # as the engine would leave it
     points.add([(11, 9000, "20260104", 1.0, "")])  # a later timestamp on an earlier day (a timezone change)
     assert not points.columns().vetted and points.columns().prior is None
-    assert not pointcache.GoalPoints.from_rows(points_rows(points)).ascending
+    assert not pointcache.GoalPoints.from_rows(_rows_of(points)).ascending
     sane = pointcache.GoalPoints.from_rows(rows)
     sane.add([(12, 9000, "20260106", float("inf"), "")])
     assert not sane.columns().vetted
 
 
-def points_rows(points: pointcache.GoalPoints) -> list[tuple[int, int, str, float, str]]:
+def _rows_of(points: pointcache.GoalPoints) -> list[tuple[int, int, str, float, str]]:
     return list(zip(points.ids.tolist(), points.ts.tolist(), points.daystamps, points.values, points.comments))
 
 

@@ -21,16 +21,16 @@ TABLES = ("datapoints", "outbox")
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for table in TABLES:
-        op.execute(f"ALTER TABLE {table} ALTER COLUMN id TYPE BIGINT")
-        op.execute(f"ALTER SEQUENCE {table}_id_seq AS BIGINT")
+    _ids_as("BIGINT")
 
 
 def downgrade() -> None:
+    _ids_as("INTEGER")
+
+
+def _ids_as(sql_type: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     for table in TABLES:
-        op.execute(f"ALTER SEQUENCE {table}_id_seq AS INTEGER")
-        op.execute(f"ALTER TABLE {table} ALTER COLUMN id TYPE INTEGER")
+        op.execute(f"ALTER TABLE {table} ALTER COLUMN id TYPE {sql_type}")
+        op.execute(f"ALTER SEQUENCE {table}_id_seq AS {sql_type}")
