@@ -6,7 +6,7 @@ from typing import Any
 
 from brickroad.api.endpoint import ApiRequest, Batched
 from brickroad.api.params import as_bool, as_int
-from brickroad.api.serialize import datapoint_json
+from brickroad.services.beeminder_json import datapoint_json
 from brickroad.errors import Invalid
 from brickroad.services import datapoints as point_service
 from brickroad.services.goal_models import Datapoint

@@ -10,8 +10,9 @@ from starlette.responses import Response
 from brickroad.api.endpoint import ApiRequest, writes
 from brickroad.api.params import as_int, get_bool
 from brickroad.api.responses import encoded_json
-from brickroad.api.serialize import goal_json, todayta
+from brickroad.services.beeminder_json import goal_json, todayta
 from brickroad.errors import Invalid
+from brickroad.services import current
 from brickroad.services import goals as goal_service
 from brickroad.services import pledges
 from brickroad.services.goals import GoalView
@@ -36,13 +37,13 @@ def _count(req: ApiRequest) -> int | None:
 def list_goals(req: ApiRequest) -> list[dict[str, Any]]:
     user = req.owner(req.path["username"])
     burner = req.params.get("filter")
-    views = goal_service.list_goals(req.ctx, user, burner=str(burner) if burner else None)
+    views = current.list_goals(req.ctx, user, burner=str(burner) if burner else None)
     return [_out(req, v) for v in views]
 
 
 def archived(req: ApiRequest) -> list[dict[str, Any]]:
     user = req.owner(req.path["username"])
-    return [_out(req, v) for v in goal_service.list_goals(req.ctx, user, archived=True)]
+    return [_out(req, v) for v in current.list_goals(req.ctx, user, archived=True)]
 
 
 _GOAL_JSON = Memo(512)  # (goal id, how it is shown) -> (the view it was made from, its JSON, encoded by todayta)
@@ -52,7 +53,7 @@ def get_goal(req: ApiRequest) -> dict[str, Any] | Response:
     user = req.owner(req.path["username"])
     count = _count(req)
     with_points = get_bool(req.params, "datapoints") or count is not None
-    view = goal_service.get_view(req.ctx, user, req.path["slug"], datapoints=with_points, count=count)
+    view = current.get_view(req.ctx, user, req.path["slug"], datapoints=with_points, count=count)
     if view.rows is None:
         return _out(req, view)
     # The JSON is a function of the view (shared while its goal row is unchanged), the user and the

@@ -6,9 +6,10 @@ from typing import Any
 
 from brickroad.api.endpoint import ApiRequest
 from brickroad.api.params import as_int, get_bool
-from brickroad.api.serialize import goal_json
+from brickroad.services.beeminder_json import goal_json
 from brickroad.errors import Invalid
 from brickroad.services import accounts
+from brickroad.services import current
 from brickroad.services import goals as goal_service
 from brickroad.services.models import User
 from brickroad.store.ids import public_id
@@ -54,7 +55,7 @@ def get_user(req: ApiRequest) -> Any:  # a dict, or the redirect response
         raise Invalid("goals_filter", "must be all, frontburner or backburner")
     # skinny only means something with diff_since, as documented.
     skinny = diff_since is not None and get_bool(p, "skinny")
-    result = goal_service.user_goals(
+    result = current.user_goals(
         req.ctx, user, associations=get_bool(p, "associations"), diff_since=diff_since,
         datapoints_count=count, burner=burner, skinny=skinny,
     )

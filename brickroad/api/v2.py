@@ -25,6 +25,7 @@ from brickroad.api.responses import JSON
 from brickroad.errors import BadRequest, BrickroadError, Invalid, NotFound
 from brickroad.services import charges as charge_service
 from brickroad.services import datapoints as point_service
+from brickroad.services import current
 from brickroad.services import goals as goal_service
 from brickroad.services.goal_models import Charge, Datapoint, Goal
 from brickroad.services.models import User
@@ -141,7 +142,7 @@ def point_id(call: Call, slug: str) -> str:
     if "xid" not in ref:
         return str(ref["id"])
     call.by_xid = True
-    goal = goal_service.get(call.req.ctx, call.user, slug)
+    goal = current.get(call.req.ctx, call.user, slug)
     with call.req.ctx.db.read() as conn:
         pk = xid_rows.point_id_by_xid(conn, goal.id, str(ref["xid"]))
     if pk is None:
@@ -195,21 +196,21 @@ def _point_params(call: Call) -> dict[str, Any]:
 
 
 def user_get(call: Call) -> dict[str, Any]:
-    views = goal_service.list_goals(call.req.ctx, call.user)
+    views = current.list_goals(call.req.ctx, call.user)
     return {"user": user_record(call, [v.goal.slug for v in views])}
 
 
 def goal_list(call: Call) -> dict[str, Any]:
     call.by_xid = bool(call.doc.get("xids"))
     archived = as_bool(call.doc.get("archived", False), "archived")
-    views = goal_service.list_goals(call.req.ctx, call.user, archived=archived)
+    views = current.list_goals(call.req.ctx, call.user, archived=archived)
     return {"goals": [goal_record(call, v.goal) for v in views]}
 
 
 def goal_get(call: Call) -> dict[str, Any]:
     if "goal" not in call.doc:  # also accept the goal's own keys at the top level
         call.doc["goal"] = {k: call.doc[k] for k in ("slug", "id", "xid") if k in call.doc}
-    return {"goal": goal_record(call, goal_service.get(call.req.ctx, call.user, goal_slug(call)))}
+    return {"goal": goal_record(call, current.get(call.req.ctx, call.user, goal_slug(call)))}
 
 
 def datapoint_list(call: Call) -> dict[str, Any]:

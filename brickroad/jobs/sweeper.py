@@ -4,39 +4,24 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from brickroad.jobs.config import JobSettings
 from brickroad.services import sweep
 from brickroad.services.context import Context
-from brickroad.services.goals import GoalView
-from brickroad.services.models import User
 from brickroad.store import outbox as rows
 
 log = logging.getLogger("brickroad.sweeper")
 
 
-def goal_renderer(ctx: Context) -> sweep.GoalRenderer:
-    """Reminder webhooks carry the goal exactly as the API shows it."""
-    from brickroad.api.serialize import goal_json
-
-    def render(view: GoalView, user: User, now: int) -> dict[str, Any]:
-        return goal_json(view, user, ctx.settings.base_url, now)
-
-    return render
-
-
-def sweep_batch(ctx: Context, js: JobSettings, render: sweep.GoalRenderer | None = None,
-                limit: int | None = None) -> int:
+def sweep_batch(ctx: Context, js: JobSettings, limit: int | None = None) -> int:
     """Claim up to a batch of due goals and process them; returns how many were claimed."""
     now = ctx.clock.now()
     with ctx.db.write() as conn:
         ids = rows.claim_goals(conn, now, js.lease, limit or js.batch)
-    render = render or goal_renderer(ctx)
 
     def process(goal_id: int) -> None:
         try:
-            sweep.process_goal(ctx, goal_id, render)
+            sweep.process_goal(ctx, goal_id)
         except Exception:
             log.exception("sweeping goal %s failed", goal_id)
             try:
@@ -56,12 +41,11 @@ def sweep_batch(ctx: Context, js: JobSettings, render: sweep.GoalRenderer | None
     return len(ids)
 
 
-def sweep_all(ctx: Context, js: JobSettings, render: sweep.GoalRenderer | None = None) -> int:
+def sweep_all(ctx: Context, js: JobSettings) -> int:
     """Sweep until nothing is due (tests and the benchmark); returns goals processed."""
     total = 0
-    render = render or goal_renderer(ctx)
     for _round in range(100_000):  # a guard: every processed goal is rescheduled past now
-        n = sweep_batch(ctx, js, render)
+        n = sweep_batch(ctx, js)
         total += n
         if n == 0:
             break

@@ -3,6 +3,15 @@
 The deadline is a wall-clock offset (seconds from local midnight, -61200..21600),
 so the arithmetic is done on naive local times: a DST change moves the UTC
 instant of the deadline but never the local hour at which the day turns over.
+
+The one DST rule: a day starts at the first instant whose wall clock reads
+the deadline time or later. A deadline inside a skipped hour (02:30 on a
+spring-forward night) therefore turns the day over at the jump itself
+(03:00 new time); inside a repeated hour it turns over at the first
+occurrence, and the second pass through that hour belongs to the new day.
+`day_of` (which day a datapoint lands on) and `day_end` (the losedate) both
+follow it, so the losedate is always the last second whose data counts for
+that day.
 """
 
 from __future__ import annotations
@@ -48,10 +57,15 @@ def _day_ordinal(ts: int, tz: str, deadline: int) -> int:
 
     Same answer as subtracting the deadline from the naive local time, at a
     quarter of the cost: every datapoint of a create_all goes through here.
+    The wall clock only runs backwards in a repeated hour (fold=1); there an
+    instant already past the next day's first boundary belongs to that day.
     """
     local = datetime.fromtimestamp(ts, zone(tz))
     wall_seconds = local.hour * 3600 + local.minute * 60 + local.second
-    return local.toordinal() + (wall_seconds - deadline) // SID
+    ordinal = local.toordinal() + (wall_seconds - deadline) // SID
+    if local.fold and ts >= day_boundary(date.fromordinal(ordinal + 1), tz, deadline):
+        ordinal += 1
+    return ordinal
 
 
 @lru_cache(maxsize=4096)
@@ -59,14 +73,37 @@ def _ordinal_stamp(ordinal: int) -> str:
     return date.fromordinal(ordinal).strftime("%Y%m%d")
 
 
-def day_end(day: date, tz: str, deadline: int) -> int:
-    """Last second of a Beeminder day: one second before the next day starts.
+def day_boundary(day: date, tz: str, deadline: int) -> int:
+    """The instant a Beeminder day starts: the first whose wall clock reads `day` 00:00 + deadline or later.
 
-    Computed from the next day's start rather than as 23:59:59 + deadline so a
-    deadline wall time that DST skips still ends the day at the real transition.
+    Normally that wall time itself; in a repeated hour its first occurrence
+    (fold=0); in a skipped hour the jump (the first instant past the gap).
     """
-    wall = datetime.combine(day + timedelta(days=1), time(0, 0)) + timedelta(seconds=deadline)
-    return from_local(wall, tz) - 1
+    wall = datetime.combine(day, time(0, 0)) + timedelta(seconds=deadline)
+    t = from_local(wall, tz)
+    if local_naive(t, tz) == wall:
+        return t
+    # Skipped: fold=0 read the wall time with the old offset, landing past the jump. The
+    # other fold lands before it; the jump is the first second between them on the new side.
+    lo = int(wall.replace(tzinfo=zone(tz), fold=1).timestamp())
+    hi = t
+    while lo + 1 < hi:
+        mid = (lo + hi) // 2
+        if local_naive(mid, tz) >= wall:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def day_end(day: date, tz: str, deadline: int) -> int:
+    """Last second of a Beeminder day: one second before the next day starts (see the DST rule above)."""
+    return day_boundary(day + timedelta(days=1), tz, deadline) - 1
+
+
+def next_day_start(ts: int, tz: str, deadline: int) -> int:
+    """The instant the Beeminder day after the one `ts` falls on begins: when a goal's day rolls over."""
+    return day_end(day_of(ts, tz, deadline), tz, deadline) + 1
 
 
 def day_start(day: date, tz: str) -> int:

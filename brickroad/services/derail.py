@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from brickroad.services import days
 from brickroad.services import goals as goal_service
-from brickroad.services import outbox, webhooks
+from brickroad.services import outbox, schedule, webhooks
 from brickroad.services.goal_models import Goal
 from brickroad.services.models import User
 from brickroad.services.pledges import RESPITE_DAYS, step_up
@@ -53,7 +53,8 @@ def derail(conn: Connection, user: User, goal: Goal, now: int, cause: str, losed
     stats = {k: v for k, v in (goal.stats or {}).items() if k != PENDING_KEY}
     goal = replace(goal, stats=stats)
     respite_end = now + (RESPITE_DAYS + 1) * 86400
-    if goal.goaldate is not None and goal.goaldate <= respite_end:
+    end = schedule.road_end(goal)
+    if end is not None and end <= respite_end:
         # No road left to get back on: the goal ends derailed (lost) instead of resuming.
         road, lost = goal.road, True
     else:

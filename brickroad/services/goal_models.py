@@ -79,6 +79,9 @@ class Goal:
     xid: str | None = None  # an outside system's id (API v2), unique per user
     points_rev: int | None = None  # new at every recompute (services/pointcache.py): a version finer than seconds
     sweep_failures: int = 0  # sweeps of this goal that crashed in a row (services/sweep.py backs off)
+    # A later deadline waits for the akrasia horizon (services/goals.py change_deadline): the value and when.
+    deadline_next: int | None = None
+    deadline_next_at: int | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Goal":

@@ -518,6 +518,8 @@ def update(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalView:
                 raise Invalid("burner", "must be frontburner or backburner")
             values["burner"] = p["burner"]
         _update_reminders(p, values)
+        if "deadline" in p:
+            values.update(change_deadline(conn, user, goal, _deadline_param(p["deadline"]), now))
         if "pledge_cap" in p:
             values["pledge_cap"] = _pledge_cap(p["pledge_cap"])
         if "runits" in p:
@@ -532,14 +534,55 @@ def update(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalView:
         return view(conn, goal)
 
 
-def _update_reminders(p: dict[str, Any], values: dict[str, Any]) -> None:
+def _deadline_param(value: Any) -> int:
     from brickroad.services.accounts import DEADLINE_RANGE
 
-    if "deadline" in p:
-        dl = int_param(p["deadline"], "deadline")
-        if not DEADLINE_RANGE[0] <= dl <= DEADLINE_RANGE[1]:
-            raise Invalid("deadline", f"must be between {DEADLINE_RANGE[0]} and {DEADLINE_RANGE[1]} seconds from midnight")
-        values["deadline"] = dl
+    dl = int_param(value, "deadline")
+    if not DEADLINE_RANGE[0] <= dl <= DEADLINE_RANGE[1]:
+        raise Invalid("deadline", f"must be between {DEADLINE_RANGE[0]} and {DEADLINE_RANGE[1]} seconds from midnight")
+    return dl
+
+
+def change_deadline(conn: Connection, user: User, goal: Goal, deadline: int, now: int) -> dict[str, Any]:
+    """The values that change a goal's deadline (README, "Deadline changes").
+
+    A change that would move the derail moment later, while that moment is
+    inside the akrasia horizon (or already past), waits for the horizon: it is
+    kept in deadline_next and applied by the sweeper at the first day start
+    7 days on. Any other change applies now. So a later deadline can neither
+    erase a derailment that is due nor buy hours on the day it is due.
+    On the day the goal was created nothing can have been missed yet, so
+    setting it up applies at once. Asking for the current deadline cancels a
+    waiting change.
+    """
+    if deadline == goal.deadline:
+        return dict(deadline_next=None, deadline_next_at=None)
+    current = goal.losedate if goal.losedate is not None else days.BDUSK
+    horizon = now + AKRASIA_DAYS * days.SID
+    tz = user.timezone
+    first_day = days.day_of(goal.created_at, tz, goal.deadline) == days.day_of(now, tz, goal.deadline)
+    if (not first_day and current <= horizon
+            and _losedate_as_of(conn, user, goal.evolve(deadline=deadline), now) > current):
+        when = days.next_day_start(horizon, user.timezone, goal.deadline)
+        return dict(deadline_next=deadline, deadline_next_at=when)
+    return dict(deadline=deadline, deadline_next=None, deadline_next_at=None)
+
+
+def apply_deferred_deadline(conn: Connection, user: User, goal: Goal, now: int) -> Goal:
+    """The sweeper's half of change_deadline: the waiting deadline's time has come."""
+    return save_and_recompute(conn, user, goal, now, deadline=goal.deadline_next, deadline_next=None,
+                              deadline_next_at=None)
+
+
+def _losedate_as_of(conn: Connection, user: User, goal: Goal, now: int) -> int:
+    """The derail moment the goal would have now, computed without storing anything."""
+    gp = pointcache.fetch(conn, goal.id)
+    points = roadcalc.Points(gp.daystamps, gp.values, gp.comments, columns=gp.columns())
+    losedate = roadcalc.derive(goal, user.timezone, points, now, user.username).losedate
+    return losedate if losedate is not None else days.BDUSK
+
+
+def _update_reminders(p: dict[str, Any], values: dict[str, Any]) -> None:
     if "leadtime" in p:
         lt = int_param(p["leadtime"], "leadtime")
         if not 0 <= lt <= 30:
@@ -729,6 +772,12 @@ class UserGoals:
     views: list[GoalView] | None
     deleted: list[dict[str, str]] | None
     urgency_load: int
+    due: list[int] = field(default_factory=list)  # goals read past their next check (services/current.py)
+
+
+def due_ids(goals: Sequence[Any], now: int) -> list[int]:
+    """Ids of the goals (Goals or summaries) whose next check has come: their stored numbers may be yesterday's."""
+    return [g.id for g in goals if g.next_check_at is not None and g.next_check_at <= now]
 
 
 def urgency_load(goals: list[Goal]) -> int:
@@ -742,15 +791,18 @@ def user_goals(
 ) -> UserGoals:
     from brickroad.store.ids import public_id
 
+    now = ctx.clock.now()
     with ctx.db.read() as conn:
         if diff_since is None and not associations:
             # The plain user GET needs slugs in urgency order and the load: a few columns suffice.
             rows = goal_rows.summaries_for_user(conn, user.pk)
             load_value = urgency_load(rows)  # type: ignore[arg-type]  (summaries have the fields it reads)
             picked = [r for r in rows if burner not in ("frontburner", "backburner") or r.burner == burner]
-            return UserGoals([r.slug for r in sorted(picked, key=urgencykey)], None, None, load_value)
+            return UserGoals([r.slug for r in sorted(picked, key=urgencykey)], None, None, load_value,
+                             due_ids(rows, now))
         goals = [Goal.from_row(r) for r in goal_rows.for_user(conn, user.pk, archived=False)]
         load_value = urgency_load(goals)
+        due = due_ids(goals, now)
         if burner in ("frontburner", "backburner"):
             goals = [g for g in goals if g.burner == burner]
         goals.sort(key=urgencykey)
@@ -773,4 +825,4 @@ def user_goals(
                 views.append(GoalView(g, recent_points(conn, g), pts))
             else:
                 views.append(view(conn, g, datapoints=True, count=datapoints_count))
-        return UserGoals([g.slug for g in goals], views, deleted, load_value)
+        return UserGoals([g.slug for g in goals], views, deleted, load_value, due)

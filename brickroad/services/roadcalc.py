@@ -259,6 +259,8 @@ def map_stats(goal: Goal, tz: str, points: Points, now: int, s: dict[str, Any]) 
         "limsumdate": s.get("limsum") or None,
         "limsumdays": s.get("limsum") or None,
         "today": today,
+        # When a road given without a goal date ends (the schedule wins the goal then).
+        "roadend": _end(s["tfin"], tz, goal.deadline) if s["tfin"] < BDUSK_STAMP else None,
     }
     return Derived(losedate=losedate, safebuf=safebuf, stats=stats)
 

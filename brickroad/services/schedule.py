@@ -1,8 +1,12 @@
 """When the sweeper must next look at a goal: `next_check_at`, the one indexed column it scans.
 
-The earliest of: the derail moment (losedate), the goal date (a win), a
-scheduled stepdown, and the next reminder. Pure: no I/O, no clock; recompute
-calls it with `now` whenever the goal's derived fields are refreshed.
+The earliest of: the derail moment (losedate), the end of the road (a win),
+a scheduled stepdown or deadline change, the next reminder, and the start of
+the goal's next day. That last one is the daily rollover: safebuf, limsum,
+dueby, colours and everything else that counts days are only true for the
+day they were computed on, so every active goal is recomputed as its day
+turns over, with or without a write. Reads that find a goal past its
+`next_check_at` bring it current first (services/current.py).
 """
 
 from __future__ import annotations
@@ -42,16 +46,30 @@ def is_active(goal: Goal) -> bool:
     return not (goal.deleted_at is not None or goal.archived_at is not None or goal.frozen or goal.won or goal.lost)
 
 
+ROADEND_KEY = "roadend"  # in goal.stats: when a road given by value and rate (or roadall) ends
+
+
+def road_end(goal: Goal) -> int | None:
+    """When the road ends: the goal date as given, or for a road whose end the engine
+    found (goal value + rate, or a roadall ending that way) the end of its last day."""
+    if goal.goaldate is not None:
+        return goal.goaldate if goal.goaldate < days.BDUSK else None
+    end = (goal.stats or {}).get(ROADEND_KEY)
+    return int(end) if end is not None else None
+
+
 def next_check_at(goal: Goal, tz: str, now: int) -> int | None:
     if not is_active(goal):
         return None
-    checks: list[int] = []
+    checks: list[int] = [days.next_day_start(now, tz, goal.deadline)]
     if goal.losedate is not None and goal.losedate < days.BDUSK:
         checks.append(goal.losedate + 1)  # the derail moment is the second after losedate
-    if goal.goaldate is not None and goal.goaldate < days.BDUSK and (goal.losedate is None or goal.goaldate < goal.losedate):
-        checks.append(goal.goaldate)
-    if goal.stepdown_at is not None:
-        checks.append(goal.stepdown_at)
+    end = road_end(goal)
+    if end is not None and (goal.losedate is None or end < goal.losedate):
+        checks.append(end)
+    for scheduled in (goal.stepdown_at, goal.deadline_next_at):
+        if scheduled is not None:
+            checks.append(scheduled)
     reminder = next_reminder(goal, tz, now)
     if reminder is not None:
         checks.append(reminder)
@@ -69,12 +87,9 @@ def last_fetch_at(goal: Goal) -> int | None:
 
 
 def is_won(goal: Goal, now: int) -> bool:
-    """REFERENCE §11.5: the goal date has come and the goal was still on the road then."""
-    return goal.goaldate is not None and now >= goal.goaldate and (goal.losedate is None or goal.goaldate < goal.losedate)
-
-
-def is_derailed(goal: Goal, now: int) -> bool:
-    return goal.losedate is not None and now > goal.losedate and goal.losedate < days.BDUSK
+    """REFERENCE §11.5: the road has ended and the goal was still on it then."""
+    end = road_end(goal)
+    return end is not None and now >= end and (goal.losedate is None or end < goal.losedate)
 
 
 def after_recompute(conn: Connection, old: Goal, new: Goal, tz: str, now: int) -> Goal:

@@ -1,15 +1,21 @@
-"""What the sweeper does to one due goal, in one transaction: win, derail, step down, remind.
+"""What the sweeper does to one due goal, in one transaction: win, derail, step down, roll over, remind.
 
-Decisions are made on the goal as stored *before* recomputing (recomputing
-past a losedate would move it to today), with the row locked, so a write
-that raced the sweeper is seen here and the later state wins. Every side
-effect is an outbox row in the same transaction.
+Steps, in order (`process_in`):
+1. a road that has ended with the goal on it: the goal is won, nothing else;
+2. a deadline missed and not yet paid for: derail;
+3. a stepdown or a deferred deadline change whose time has come: apply it;
+4. recompute as of now, so what follows sees today's numbers (the daily rollover);
+5. the reminder whose time has come, built from those numbers;
+6. the last autofetch before a derailment.
+Decisions 1-2 are made on the goal as stored *before* recomputing
+(recomputing past a losedate would move it to today), with the row locked,
+so a write that raced the sweeper is seen here and the later state wins.
+Every side effect is an outbox row in the same transaction.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,7 +27,7 @@ from brickroad.services import goals as goal_service
 from brickroad.services import days, outbox, schedule, webhooks
 from brickroad.services.context import Context
 from brickroad.services.goal_models import Goal
-from brickroad.services.goals import GoalView
+from brickroad.services.beeminder_json import goal_json
 from brickroad.services.models import User
 from brickroad.services.pledges import apply_due_stepdown
 from brickroad.store import goals as goal_rows
@@ -31,8 +37,6 @@ from brickroad.store.ids import public_id
 
 log = logging.getLogger("brickroad.sweep")
 
-# Renders the Beeminder goal JSON for reminder webhooks (the API's serializer, injected by jobs).
-GoalRenderer = Callable[[GoalView, User, int], dict[str, Any]]
 REMINDER_STALE = 86400  # a reminder more than a day late (sweeper was down) is skipped, not sent
 MAX_BACKOFF = 3600  # a goal whose sweep keeps crashing is still retried at least hourly
 
@@ -45,7 +49,7 @@ class Outcome:
     reminded: bool = False
 
 
-def process_goal(ctx: Context, goal_id: int, render: GoalRenderer | None = None) -> Outcome:
+def process_goal(ctx: Context, goal_id: int) -> Outcome:
     now = ctx.clock.now()
     with ctx.db.write() as conn:
         row = rows.goal_by_id(conn, goal_id)
@@ -58,7 +62,7 @@ def process_goal(ctx: Context, goal_id: int, render: GoalRenderer | None = None)
         if not schedule.is_active(goal):
             goal_rows.update_goal(conn, goal.id, next_check_at=None)
             return Outcome()
-        return process_in(conn, user, goal, now, render)
+        return process_in(conn, user, goal, now, ctx.settings.base_url)
 
 
 def record_failure(ctx: Context, goal_id: int, lease: int) -> int:
@@ -75,12 +79,13 @@ def record_failure(ctx: Context, goal_id: int, lease: int) -> int:
     return failures
 
 
-def process_in(conn: Connection, user: User, goal: Goal, now: int, render: GoalRenderer | None) -> Outcome:
+def process_in(conn: Connection, user: User, goal: Goal, now: int, base_url: str) -> Outcome:
     out = Outcome()
     pending = derailing.pending_losedate(goal, now)
-    # Whichever came first: reaching the goal date on the road, or a missed deadline before it.
-    if schedule.is_won(goal, now) and (pending is None or (goal.goaldate or 0) < pending):
-        goal = _win(conn, user, goal, now)
+    end = schedule.road_end(goal)
+    # Whichever came first: reaching the end of the road on it, or a missed deadline before it.
+    if schedule.is_won(goal, now) and (pending is None or (end or 0) < pending):
+        _win(conn, user, goal, now, end)
         out.won = True
         return out
     if pending is not None:
@@ -92,24 +97,26 @@ def process_in(conn: Connection, user: User, goal: Goal, now: int, render: GoalR
         goal = goal_service.save_and_recompute(conn, user, goal, now, **changes)
         webhooks.pledge_changed(conn, user, goal, before, "stepdown", now)
         out.stepped_down = True
+    if goal.deadline_next_at is not None and goal.deadline_next_at <= now:
+        goal = goal_service.apply_deferred_deadline(conn, user, goal, now)
+    elif not (out.derailed or out.stepped_down):
+        # Nothing changed the goal: bring its derived fields to today (the rollover) and reschedule.
+        goal = goal_service.recompute(conn, user, goal, now)
     if not out.derailed:
-        out.reminded = _remind(conn, user, goal, now, render)
+        out.reminded = _remind(conn, user, goal, now, base_url)
         last_call = schedule.last_fetch_at(goal)
         if last_call is not None and last_call <= now <= (goal.losedate or 0):
             outbox.request_autofetch(conn, user, goal, now, key=f"autofetch:{goal.id}:eep:{goal.losedate}")
-    if not (out.derailed or out.stepped_down):
-        # Nothing changed the goal: refresh its derived fields and next_check_at.
-        goal_service.recompute(conn, user, goal, now)
     return out
 
 
-def _win(conn: Connection, user: User, goal: Goal, now: int) -> Goal:
+def _win(conn: Connection, user: User, goal: Goal, now: int, end: int | None) -> Goal:
     # won=True makes the goal inactive, so the recompute hook clears next_check_at.
     goal = goal_service.save_and_recompute(conn, user, goal, now, won=True)
     stats = dict(goal.stats or {}, coasting=True)
     goal_rows.update_goal(conn, goal.id, stats=_json(stats))
     webhooks.emit(conn, user, "goal.won", {"goal": goal.slug, "goal_id": public_id(goal.id),
-                                           "goaldate": goal.goaldate}, now, goal_id=goal.id)
+                                           "goaldate": end}, now, goal_id=goal.id)
     return replace(goal, stats=stats, next_check_at=None)
 
 
@@ -117,7 +124,7 @@ def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def _remind(conn: Connection, user: User, goal: Goal, now: int, render: GoalRenderer | None) -> bool:
+def _remind(conn: Connection, user: User, goal: Goal, now: int, base_url: str) -> bool:
     """Send the reminder whose time has come, once: keyed by goal and reminder instant."""
     due = [t for t in schedule.reminder_times(goal, user.timezone) if now - REMINDER_STALE < t <= now]
     if not due:
@@ -126,8 +133,8 @@ def _remind(conn: Connection, user: User, goal: Goal, now: int, render: GoalRend
     sent = False
     # "prior to sending alerts to the user": ask the data source for fresh data first.
     sent |= outbox.request_autofetch(conn, user, goal, now, key=f"autofetch:{goal.id}:{t}") is not None
-    if goal.callback_url and render is not None:
-        body = {"goal": render(goal_service.view(conn, goal), user, now)}
+    if goal.callback_url:
+        body = {"goal": goal_json(goal_service.view(conn, goal), user, base_url, now)}
         sent |= outbox.enqueue(conn, outbox.WEBHOOK, body, now=now, url=goal.callback_url, user_id=user.pk,
                                goal_id=goal.id, event="reminder", key=f"reminder:{goal.id}:{t}") is not None
     if user.email:

@@ -86,14 +86,16 @@ class GoalSummary(NamedTuple):
     pledge: float
     frozen: bool
     archived_at: int | None
+    id: int
+    next_check_at: int | None
 
 
 _SUMMARIES = (
-    "SELECT slug, safebuf, burner, losedate, pledge, frozen, archived_at FROM goals "
+    "SELECT slug, safebuf, burner, losedate, pledge, frozen, archived_at, id, next_check_at FROM goals "
     "WHERE user_id = ? AND deleted_at IS NULL AND archived_at IS NULL ORDER BY id"
 )
 
 
 def summaries_for_user(conn: Connection, user_id: int) -> list[GoalSummary]:
     """Active goals' summaries (raw SQL: the user GET asks on every call)."""
-    return [GoalSummary(*r[:5], bool(r[5]), r[6]) for r in raw_query(conn, _SUMMARIES, (user_id,))]
+    return [GoalSummary(*r[:5], bool(r[5]), *r[6:]) for r in raw_query(conn, _SUMMARIES, (user_id,))]

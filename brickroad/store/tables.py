@@ -156,6 +156,9 @@ goals = Table(
     # Random, rewritten by every recompute: names the point set the derived fields came from.
     Column("points_rev", BigInteger, nullable=True),
     Column("sweep_failures", Integer, nullable=False, default=0, server_default="0"),
+    # A deadline change that would give more time, waiting for the akrasia horizon.
+    Column("deadline_next", Integer, nullable=True),
+    Column("deadline_next_at", BigInteger, nullable=True),
     UniqueConstraint("user_id", "slug", name="uq_goals_user_slug"),
     Index("uq_goals_user_xid", "user_id", "xid", unique=True),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from brickroad.services import goals as goal_service
+from brickroad.services import current
 from brickroad.services.goal_models import Goal
 from brickroad.services.models import User
 from brickroad.web.core import Web, page
@@ -48,7 +48,7 @@ def home(w: Web) -> Response:
     burner = w.query.get("filter", "all")
     if burner not in FILTERS:
         burner = "all"
-    views = goal_service.list_goals(w.ctx, w.user, burner=None if burner == "all" else burner)
+    views = current.list_goals(w.ctx, w.user, burner=None if burner == "all" else burner)
     tiles = [tile(w.user, v.goal) for v in views]  # list_goals sorts by urgency
     return w.render("dashboard.html", tiles=tiles, burner=burner, filters=FILTERS)
 

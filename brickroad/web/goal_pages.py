@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 from brickroad.errors import Invalid, NotFound
 from brickroad.services import accounts, days, pledges
 from brickroad.services import datapoints as point_service
+from brickroad.services import current
 from brickroad.services import goals as goal_service
 from brickroad.services.models import User
 from brickroad.store.ids import public_id
@@ -82,7 +83,7 @@ def show(w: Web) -> Response:
 def render_goal(w: Web, username: str, slug: str, status: int = 200, **extra: Any) -> Response:
     owner = accounts.get_user(w.ctx, username)
     is_owner = w.user is not None and w.user.pk == owner.pk
-    goal = goal_service.get(w.ctx, owner, slug)
+    goal = current.get(w.ctx, owner, slug)
     if goal.secret and not is_owner:
         raise NotFound()  # secret goals don't exist for anyone else
     try:
@@ -188,7 +189,7 @@ def dial(w: Web) -> Response:
     user = owned(w, username)
     f = w.form
     try:
-        goal = goal_service.get(w.ctx, user, slug)
+        goal = current.get(w.ctx, user, slug)
         p = {
             "goaldate": date_to_ts(f.get("goaldate", ""), user, goal.deadline, "goaldate"),
             "goalval": f.get("goalval", "").strip() or None,

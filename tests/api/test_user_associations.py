@@ -46,6 +46,8 @@ def test_diff_since_reports_changes_and_deletions(http, ctx, alice, clock):
     create_goal(http, alice.token, "keep")
     create_goal(http, alice.token, "gone")
     clock.advance(DAY)
+    me(http, alice.token)  # a new day: reading brings every goal's numbers to it, which updates them
+    clock.advance(60)
     since = clock.now()
     p = add_point(http, alice.token, "old", value=4, comment="new")
     goal_service.delete(ctx, alice.user, "gone")

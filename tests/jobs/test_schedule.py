@@ -25,7 +25,10 @@ def test_reminders_start_leadtime_days_before_the_derail_day(ctx, clock, make_us
     derail_day = g.losedate - (23 * 3600 + 59 * 60 + 59)  # local midnight of the derail day
     times = schedule.reminder_times(g, NY)
     assert times == [derail_day - 2 * DAY + 8 * 3600, derail_day - DAY + 8 * 3600, derail_day + 8 * 3600]
-    assert g.next_check_at == times[0]  # the earliest due thing
+    # The earliest due thing is the daily rollover at the next local midnight, then the first reminder.
+    tomorrow = local(NY, 2026, 11, 24)
+    assert g.next_check_at == tomorrow < times[0]
+    assert schedule.next_check_at(g, NY, times[0] - 1) == times[0]
     assert schedule.next_reminder(g, NY, times[0]) == times[1]
 
 

@@ -135,6 +135,10 @@ def test_reminder_posts_the_goal_to_its_callback_url(ctx, clock, make_user, js, 
     from brickroad.services import goals
 
     goals.update(ctx, alice.user, "remind", {"title": "Remind me"})  # a recompute schedules the reminder
+    # First the day's rollover at midnight, which schedules the reminder.
+    assert reload(ctx, alice.user, "remind").next_check_at == local("America/New_York", 2026, 11, 24)
+    clock.set(local("America/New_York", 2026, 11, 24))
+    sweep_all(ctx, js)
     assert reload(ctx, alice.user, "remind").next_check_at == reminder
     clock.set(reminder - 1)
     sweep_all(ctx, js)
