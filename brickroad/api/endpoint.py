@@ -17,7 +17,7 @@ from brickroad.api.coalesce import Coalescer
 from brickroad.api.params import Params, given, merge, parse_body, parse_query, refuse_nul
 from brickroad.api.responses import JSON, error_response
 from brickroad.errors import BrickroadError, Forbidden, NotFound
-from brickroad.services import accounts, quotas
+from brickroad.services import accounts, current, quotas
 from brickroad.services.context import Context
 from brickroad.services.models import User
 from brickroad.store.db import WouldWait
@@ -131,7 +131,7 @@ def api_endpoint(
 
         def call(req: ApiRequest, request_bytes: int) -> Any:
             nonlocal usage, user
-            if authenticated:
+            if authenticated and user is None:  # once: a second try (current.NotCurrent) is the same request
                 req.user = user = auth.authenticate(ctx, req.params, req.headers)
                 if meter is not None:
                     usage = meter.admit(user, request_bytes)
@@ -145,14 +145,22 @@ def api_endpoint(
             with ctx.db.read(sticky=inline):
                 return call(req, request_bytes)
 
-        try:
-            req, request_bytes = await _api_request(request, ctx)
+        async def run(req: ApiRequest, request_bytes: int) -> Any:
             if inline:
                 # A WAL read never waits for a writer and takes well under a
                 # millisecond: running it here beats the hop to a worker thread.
-                result = call_in_one_read(req, request_bytes)
-            else:
-                result = await run_in_threadpool(call_in_one_read if reads_only else call, req, request_bytes)
+                return call_in_one_read(req, request_bytes)
+            return await run_in_threadpool(call_in_one_read if reads_only else call, req, request_bytes)
+
+        try:
+            req, request_bytes = await _api_request(request, ctx)
+            try:
+                result = await run(req, request_bytes)
+            except current.NotCurrent as behind:
+                # Goals past their next check: bring them to now outside the read, then answer.
+                await run_in_threadpool(current.catch_up, ctx, behind.goal_ids)
+                with current.as_stored():
+                    result = await run(req, request_bytes)
             response = result if isinstance(result, Response) else JSON(result)
         except BrickroadError as exc:
             response = render_error(exc)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from brickroad.jobs.config import JobSettings
 from brickroad.services import sweep
 from brickroad.services.context import Context
 from brickroad.store import outbox as rows
-
-log = logging.getLogger("brickroad.sweeper")
 
 
 def sweep_batch(ctx: Context, js: JobSettings, limit: int | None = None) -> int:
@@ -20,15 +17,7 @@ def sweep_batch(ctx: Context, js: JobSettings, limit: int | None = None) -> int:
         ids = rows.claim_goals(conn, now, js.lease, limit or js.batch)
 
     def process(goal_id: int) -> None:
-        try:
-            sweep.process_goal(ctx, goal_id)
-        except Exception:
-            log.exception("sweeping goal %s failed", goal_id)
-            try:
-                failures = sweep.record_failure(ctx, goal_id, js.lease)
-                log.warning("goal %s: %d failed sweep(s) in a row; next try backed off", goal_id, failures)
-            except Exception:  # the database itself is failing: the claim's lease brings the goal back
-                log.exception("could not record the failed sweep of goal %s", goal_id)
+        sweep.process_safely(ctx, goal_id, js.lease)
 
     threads = js.sweep_threads if ctx.db.dialect == "postgresql" else 1  # SQLite has one writer anyway
     if threads > 1 and len(ids) > 1:

@@ -65,6 +65,20 @@ def process_goal(ctx: Context, goal_id: int) -> Outcome:
         return process_in(conn, user, goal, now, ctx.settings.base_url)
 
 
+def process_safely(ctx: Context, goal_id: int, lease: int) -> None:
+    """process_goal, and when it crashes, log it and back the goal off (record_failure):
+    one broken goal must never stop the sweep of the others, nor the reads that wait on it."""
+    try:
+        process_goal(ctx, goal_id)
+    except Exception:
+        log.exception("sweeping goal %s failed", goal_id)
+        try:
+            failures = record_failure(ctx, goal_id, lease)
+            log.warning("goal %s: %d failed sweep(s) in a row; next try backed off", goal_id, failures)
+        except Exception:  # the database itself is failing: a claim's lease brings the goal back
+            log.exception("could not record the failed sweep of goal %s", goal_id)
+
+
 def record_failure(ctx: Context, goal_id: int, lease: int) -> int:
     """A sweep of the goal crashed: look again later, twice as late each time in a row (at most
     MAX_BACKOFF), rather than every lease forever. Returns the failures so far."""

@@ -253,6 +253,11 @@ class Database:
         finally:
             lock.release()
 
+    def in_read_only(self) -> bool:
+        """Whether this context is inside a read that is not also a write: a write started
+        here would need a second connection while this one pins its snapshot."""
+        return self._reading.get() is not None and self._active.get() is None
+
     def data_version(self, conn: Connection) -> Hashable | None:
         """A key that stays equal while the database, as this read sees it, is unchanged; None if unknown.
 
