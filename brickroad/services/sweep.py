@@ -115,7 +115,9 @@ def process_in(conn: Connection, user: User, goal: Goal, now: int, base_url: str
         goal = goal_service.apply_deferred_deadline(conn, user, goal, now)
     elif not (out.derailed or out.stepped_down):
         # Nothing changed the goal: bring its derived fields to today (the rollover) and reschedule.
+        # Its JSON changed, so the user's updated_at moves too (clients poll it to know when to sync).
         goal = goal_service.recompute(conn, user, goal, now)
+        user_rows.update_user(conn, user.pk, updated_at=now)
     if not out.derailed:
         out.reminded = _remind(conn, user, goal, now, base_url)
         last_call = schedule.last_fetch_at(goal)
