@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 
 from brickroad.store.fastsql import Select, insert_returning_id, scalar
-from brickroad.store.tables import BIG_ID, goals, metadata
+from brickroad.store.tables import BIG_ID, NEVER_REUSED, goals, metadata
 
 webhook_subscriptions = Table(
     "webhook_subscriptions",
@@ -46,6 +46,7 @@ webhook_subscriptions = Table(
     Column("events", Text, nullable=False),  # JSON list of event names
     Column("secret", String(64), nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    **NEVER_REUSED,
 )
 
 outbox = Table(
@@ -69,8 +70,11 @@ outbox = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     Column("delivered_at", BigInteger, nullable=True),
+    Column("seq", BigInteger, nullable=True),  # the goal's event sequence number, for goal events
     Index("ix_outbox_due", "state", "due_at"),
     Index("ix_outbox_user", "user_id", "id"),
+    Index("ix_outbox_goal_seq", "goal_id", "seq"),
+    **NEVER_REUSED,
 )
 
 derailments = Table(
@@ -86,6 +90,7 @@ derailments = Table(
     Column("created_at", BigInteger, nullable=False),
     # One derailment per goal and deadline: a redelivered sweep can't charge twice.
     UniqueConstraint("goal_id", "losedate", name="uq_derailments_goal_losedate"),
+    **NEVER_REUSED,
 )
 
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"

@@ -23,10 +23,15 @@ metadata = MetaData()
 # SQLite an INTEGER PRIMARY KEY is already a 64-bit rowid (and a BIGINT one would not be).
 BIG_ID = BigInteger().with_variant(Integer, "sqlite")
 
+# Every table with a public (or token-bearing) id (migration 0011): on SQLite an INTEGER PRIMARY KEY
+# without AUTOINCREMENT takes max(rowid) + 1, so deleting the newest row hands its id to the next one.
+# PostgreSQL sequences never go back by themselves.
+NEVER_REUSED: dict[str, bool] = {"sqlite_autoincrement": True}
+
 users = Table(
     "users",
     metadata,
-    Column("id", Integer, primary_key=True),
+        Column("id", Integer, primary_key=True),
     Column("username", String(64), nullable=False, unique=True),
     Column("email", String(254), nullable=True),
     Column("timezone", String(64), nullable=False),
@@ -41,12 +46,15 @@ users = Table(
     Column("default_deadline", Integer, nullable=False, default=0),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
+    # Version of the user's derived callback signing secret (services/signing.py); rotating bumps it.
+    Column("signing_version", Integer, nullable=False, default=1, server_default="1"),
+    **NEVER_REUSED,
 )
 
 oauth_clients = Table(
     "oauth_clients",
     metadata,
-    Column("id", Integer, primary_key=True),
+        Column("id", Integer, primary_key=True),
     Column("owner_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(100), nullable=False, unique=True),
     Column("client_id", String(64), nullable=False, unique=True),
@@ -55,24 +63,26 @@ oauth_clients = Table(
     Column("deauthorize_url", Text, nullable=True),
     Column("autofetch_url", Text, nullable=True),
     Column("created_at", BigInteger, nullable=False),
+    **NEVER_REUSED,
 )
 
 access_tokens = Table(
     "access_tokens",
     metadata,
-    Column("id", Integer, primary_key=True),
+        Column("id", Integer, primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("client_id", Integer, ForeignKey("oauth_clients.id", ondelete="CASCADE"), nullable=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", BigInteger, nullable=False),
     Column("revoked_at", BigInteger, nullable=True),
+    **NEVER_REUSED,
 )
 
 # Authorization codes of the OAuth code flow: single use, short-lived, hashed.
 oauth_grants = Table(
     "oauth_grants",
     metadata,
-    Column("id", Integer, primary_key=True),
+        Column("id", Integer, primary_key=True),
     Column("client_id", Integer, ForeignKey("oauth_clients.id", ondelete="CASCADE"), nullable=False),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("code_hash", String(64), nullable=False, unique=True),
@@ -82,6 +92,7 @@ oauth_grants = Table(
     Column("expires_at", BigInteger, nullable=False),
     Column("used_at", BigInteger, nullable=True),
     Column("created_at", BigInteger, nullable=False),
+    **NEVER_REUSED,
 )
 
 # Goals: the settings a user chose, plus the road engine's derived fields as a
@@ -89,7 +100,7 @@ oauth_grants = Table(
 goals = Table(
     "goals",
     metadata,
-    Column("id", Integer, primary_key=True),
+        Column("id", Integer, primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("slug", String(100), nullable=False),
     Column("title", Text, nullable=False),
@@ -156,14 +167,17 @@ goals = Table(
     # Random, rewritten by every recompute: names the point set the derived fields came from.
     Column("points_rev", BigInteger, nullable=True),
     Column("sweep_failures", Integer, nullable=False, default=0, server_default="0"),
+    # The last sequence number one of the goal's events was given (services/webhooks.py).
+    Column("event_seq", BigInteger, nullable=False, default=0, server_default="0"),
     UniqueConstraint("user_id", "slug", name="uq_goals_user_slug"),
     Index("uq_goals_user_xid", "user_id", "xid", unique=True),
+    **NEVER_REUSED,
 )
 
 datapoints = Table(
     "datapoints",
     metadata,
-    Column("id", BIG_ID, primary_key=True),
+        Column("id", BIG_ID, primary_key=True),
     Column("goal_id", Integer, ForeignKey("goals.id", ondelete="CASCADE"), nullable=False),
     Column("timestamp", BigInteger, nullable=False),
     Column("daystamp", String(8), nullable=False),
@@ -183,16 +197,18 @@ datapoints = Table(
     UniqueConstraint("goal_id", "requestid", name="uq_datapoints_goal_requestid"),
     Column("xid", String(100), nullable=True),
     Index("uq_datapoints_goal_xid", "goal_id", "xid", unique=True),
+    **NEVER_REUSED,
 )
 
 charges = Table(
     "charges",
     metadata,
-    Column("id", Integer, primary_key=True),
+        Column("id", Integer, primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("goal_id", Integer, ForeignKey("goals.id", ondelete="SET NULL"), nullable=True),
     Column("amount", Float, nullable=False),
     Column("note", Text, nullable=True),
     Column("kind", String(16), nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    **NEVER_REUSED,
 )
