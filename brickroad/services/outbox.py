@@ -4,7 +4,9 @@ A change and the side effects it causes commit together or not at all; the
 workers in brickroad.jobs deliver the rows afterwards, at least once. Kinds:
 
 - "webhook":     POST JSON `payload` to `url` (a goal's callback_url reminder, or a
-                 user's event subscription), signed with X-Brickroad-Signature.
+                 user's event subscription), signed with X-Brickroad-Signature. Goal events
+                 carry the goal's event sequence number as `seq` (in the body and the row)
+                 and go out in that order per receiver (brickroad.store.outbox.claim_rows).
 - "autofetch":   POST form params username, slug to an OAuth client's autofetch URL.
 - "deauthorize": POST form param access_token to an OAuth client's deauthorize URL.
 - "email":       payload {"to", "subject", "body"} via SMTP.
@@ -14,7 +16,7 @@ workers in brickroad.jobs deliver the rows afterwards, at least once. Kinds:
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from sqlalchemy import Connection
@@ -43,12 +45,15 @@ def enqueue(
     event: str | None = None,
     key: str | None = None,
     delay: int = 0,
+    seq: int | Literal["next"] | None = None,
 ) -> int | None:
     """Add one side effect to the outbox; returns its id, or None if `key` was already enqueued.
 
     `key` is the idempotency id the receiver sees (X-Brickroad-Delivery); give a
     deterministic one (e.g. "reminder:<goal>:<day>") when the cause itself might
-    be replayed, so the effect is written once.
+    be replayed, so the effect is written once. `seq` marks a goal event: a number
+    the caller took (one event fanned out to several receivers shares it), or
+    "next" to take the goal's next one once the key proves new (no gap on a replay).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown outbox kind {kind!r}")
@@ -57,13 +62,18 @@ def enqueue(
     key = key or uuid.uuid4().hex
     if rows.key_exists(conn, key):
         return None
+    if seq is not None:
+        if goal_id is None:
+            raise ValueError("a sequenced event needs its goal")
+        seq = rows.next_event_seq(conn, goal_id) if seq == "next" else seq
+        payload = {**payload, "seq": seq}
     return rows.insert_row(
         conn,
         dict(
             kind=kind, state=rows.PENDING, user_id=user_id, goal_id=goal_id, subscription_id=subscription_id,
             event=event, url=url, payload=orjson.dumps(payload).decode(), idempotency_key=key[:64],
             attempts=0, due_at=now + delay, claimed_by=None, last_status=None, last_error=None,
-            created_at=now, updated_at=now, delivered_at=None,
+            created_at=now, updated_at=now, delivered_at=None, seq=seq,
         ),
     )
 

@@ -129,7 +129,8 @@ def _remind(conn: Connection, user: User, goal: Goal, now: int, render: GoalRend
     if goal.callback_url and render is not None:
         body = {"goal": render(goal_service.view(conn, goal), user, now)}
         sent |= outbox.enqueue(conn, outbox.WEBHOOK, body, now=now, url=goal.callback_url, user_id=user.pk,
-                               goal_id=goal.id, event="reminder", key=f"reminder:{goal.id}:{t}") is not None
+                               goal_id=goal.id, event="reminder", key=f"reminder:{goal.id}:{t}",
+                               seq="next") is not None
     if user.email:
         s = goal.stats or {}
         subject = f"{goal.slug}: {s.get('limsum') or 'due soon'}"

@@ -27,9 +27,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     delete,
+    exists,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -108,13 +111,48 @@ def key_exists(conn: Connection, key: str) -> bool:
     return scalar(conn, "SELECT 1 FROM outbox WHERE idempotency_key = ?", (key,)) is not None
 
 
+def next_event_seq(conn: Connection, goal_id: int) -> int:
+    """The goal's next event sequence number (1, 2, …), taken under the goal row's write lock.
+
+    Writers of one goal take turns on that lock (PostgreSQL) or on the database
+    (SQLite), so numbers are given in the order their transactions commit: a
+    row with a higher seq never becomes visible before one with a lower seq.
+    """
+    stmt = update(goals).where(goals.c.id == goal_id).values(event_seq=goals.c.event_seq + 1)
+    return int(conn.execute(stmt.returning(goals.c.event_seq)).scalar_one())
+
+
+def _waits_for_an_earlier_event() -> Any:
+    """True for a goal event with an earlier one for the same goal and receiver still pending.
+
+    In-order delivery per (goal, receiver): a receiver is its subscription, or
+    for a goal's callback_url (no subscription) the URL. Pending includes rows
+    claimed and in flight, and rows waiting for a retry; delivered and dead
+    ones no longer hold the rest back.
+    """
+    earlier = outbox.alias("earlier")
+    same_receiver = or_(
+        earlier.c.subscription_id == outbox.c.subscription_id,
+        and_(earlier.c.subscription_id.is_(None), outbox.c.subscription_id.is_(None), earlier.c.url == outbox.c.url),
+    )
+    return exists().where(
+        earlier.c.goal_id == outbox.c.goal_id, earlier.c.seq < outbox.c.seq, earlier.c.state == PENDING,
+        earlier.c.kind == outbox.c.kind, same_receiver,
+    )
+
+
 def claim_rows(
     conn: Connection, kinds: Sequence[str], now: int, lease: int, limit: int, worker: str
 ) -> list[RowMapping]:
-    """Take up to `limit` due pending rows of the given kinds for `lease` seconds; counts an attempt."""
+    """Take up to `limit` due pending rows of the given kinds for `lease` seconds; counts an attempt.
+
+    Of a goal's events for one receiver only the earliest pending one can be
+    taken, so they go out one at a time in sequence order, retries included.
+    """
     pick = (
         select(outbox.c.id)
         .where(outbox.c.state == PENDING, outbox.c.due_at <= now, outbox.c.kind.in_(list(kinds)))
+        .where(or_(outbox.c.seq.is_(None), ~_waits_for_an_earlier_event()))
         .order_by(outbox.c.due_at, outbox.c.id)
         .limit(limit)
     )
