@@ -74,6 +74,9 @@ outbox = Table(
     Column("updated_at", BigInteger, nullable=False),
     Column("delivered_at", BigInteger, nullable=True),
     Column("seq", BigInteger, nullable=True),  # the goal's event sequence number, for goal events
+    # The OAuth app an autofetch/deauthorize callback is for: its signing secret signs the POST.
+    Column("oauth_client_id", Integer, ForeignKey("oauth_clients.id", ondelete="CASCADE",
+                                                  name="fk_outbox_oauth_client"), nullable=True),
     Index("ix_outbox_due", "state", "due_at"),
     Index("ix_outbox_user", "user_id", "id"),
     Index("ix_outbox_goal_seq", "goal_id", "seq"),
@@ -317,11 +320,12 @@ def goal_by_id(conn: Connection, goal_id: int) -> RowMapping | None:
     return conn.execute(stmt).mappings().first()
 
 
-def autofetch_url(conn: Connection, datasource: str | None) -> str | None:
-    """A data source named after an OAuth client gets that client's autofetch callback."""
+def autofetch_target(conn: Connection, datasource: str | None) -> tuple[int, str] | None:
+    """A data source named after an OAuth client gets that client's autofetch callback: (client pk, url)."""
     from brickroad.store.tables import oauth_clients
 
     if not datasource:
         return None
-    stmt = select(oauth_clients.c.autofetch_url).where(oauth_clients.c.name == datasource)
-    return conn.execute(stmt).scalar_one_or_none()
+    stmt = select(oauth_clients.c.id, oauth_clients.c.autofetch_url).where(oauth_clients.c.name == datasource)
+    row = conn.execute(stmt).first()
+    return (int(row[0]), str(row[1])) if row is not None and row[1] else None

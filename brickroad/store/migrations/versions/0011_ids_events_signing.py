@@ -13,6 +13,8 @@
    claim can find an earlier undelivered one (in-order delivery).
 3. `users.signing_version`: the version of the user's derived callback signing
    secret (reminder webhooks to a goal's callback_url); rotating bumps it.
+   `outbox.oauth_client_id`: the app an autofetch or deauthorize callback is
+   for, whose signing secret signs it.
 
 Revision ID: 0011
 Revises: 0009
@@ -37,11 +39,18 @@ def upgrade() -> None:
     op.add_column("outbox", sa.Column("seq", sa.BigInteger, nullable=True))
     op.create_index("ix_outbox_goal_seq", "outbox", ["goal_id", "seq"])
     op.add_column("users", sa.Column("signing_version", sa.Integer, nullable=False, server_default="1"))
+    with op.batch_alter_table("outbox") as batch:  # SQLite can't add a column with a foreign key in place
+        batch.add_column(sa.Column("oauth_client_id", sa.Integer, nullable=True))
+        batch.create_foreign_key("fk_outbox_oauth_client", "oauth_clients", ["oauth_client_id"], ["id"],
+                                 ondelete="CASCADE")
     _rebuild_keyed_tables(autoincrement=True)
 
 
 def downgrade() -> None:
     _rebuild_keyed_tables(autoincrement=False)
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_constraint("fk_outbox_oauth_client", type_="foreignkey")
+        batch.drop_column("oauth_client_id")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("signing_version")
     op.drop_index("ix_outbox_goal_seq", table_name="outbox")
