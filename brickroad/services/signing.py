@@ -21,6 +21,7 @@ from typing import Any
 
 from brickroad.config import Settings
 from brickroad.errors import NotFound
+from brickroad.services import outbox
 from brickroad.services.context import Context
 from brickroad.services.models import User
 from brickroad.store import outbox as outbox_rows
@@ -63,16 +64,17 @@ def rotate_user_secret(ctx: Context, user: User) -> str:
 
 def delivery_secret(ctx: Context, row: Any) -> bytes:
     """The key for an outbox row's signature: its receiver's secret, looked up as it is sent."""
-    with ctx.db.read() as conn:
-        if row["subscription_id"] is not None:
-            secret = outbox_rows.subscription_secret(conn, row["subscription_id"])
-        elif row["oauth_client_id"] is not None:
+    secret: str | None = None
+    if row["kind"] in (outbox.AUTOFETCH, outbox.DEAUTHORIZE):
+        if row["oauth_client_id"] is not None:
             secret = app_secret(ctx.settings, row["oauth_client_id"])
-        elif row["user_id"] is not None:
+    elif row["subscription_id"] is not None:
+        with ctx.db.read() as conn:
+            secret = outbox_rows.subscription_secret(conn, row["subscription_id"])
+    elif row["user_id"] is not None:  # a goal's callback_url: its owner's secret
+        with ctx.db.read() as conn:
             version = user_rows.signing_version(conn, row["user_id"])
-            secret = None if version is None else user_secret(ctx.settings, row["user_id"], version)
-        else:
-            secret = None
+        secret = None if version is None else user_secret(ctx.settings, row["user_id"], version)
     if secret is None:
         raise ReceiverGone("nobody left to sign this delivery for (subscription, app or user deleted)")
     return secret.encode()

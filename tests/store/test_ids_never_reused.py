@@ -140,6 +140,18 @@ def _legacy_user(conn: object, name: str) -> int:
     return int(row.scalar_one())
 
 
+def _legacy_app_with_a_pending_deauthorize(conn: object, owner: int) -> int:
+    app = conn.execute(  # type: ignore[attr-defined]
+        text("INSERT INTO oauth_clients (owner_id, name, client_id, redirect_uri, deauthorize_url, created_at) "
+             "VALUES (:o, 'legacy app', 'legacy-id', 'https://a.test/cb', 'https://a.test/deauth', 1) RETURNING id"),
+        {"o": owner}).scalar_one()
+    conn.execute(text(  # type: ignore[attr-defined]
+        "INSERT INTO outbox (kind, state, user_id, url, payload, idempotency_key, attempts, due_at, created_at, "
+        "updated_at) VALUES ('deauthorize', 'pending', :o, 'https://a.test/deauth', '{}', 'k1', 0, 1, 1, 1)"),
+        {"o": owner})
+    return int(app)
+
+
 def test_the_upgrade_keeps_rows_and_ids_and_the_downgrade_works(blank_db: Context) -> None:
     db = blank_db.db
     try:
@@ -149,8 +161,11 @@ def test_the_upgrade_keeps_rows_and_ids_and_the_downgrade_works(blank_db: Contex
             conn.execute(text("INSERT INTO charges (user_id, amount, note, kind, created_at) "
                               "VALUES (:u, 5, 'kept', 'manual', 1)"), {"u": kept[1]})
             conn.execute(text("DELETE FROM users WHERE id = :i"), {"i": kept[0]})
+            app = _legacy_app_with_a_pending_deauthorize(conn, kept[1])
         upgrade(db)
         with db.engine.begin() as conn:
+            # The pending callback now names its app, whose signing secret will sign it.
+            assert conn.execute(text("SELECT oauth_client_id FROM outbox")).scalar_one() == app
             assert [r[0] for r in conn.execute(select(users.c.username).order_by(users.c.id))] == ["two", "three"]
             assert conn.execute(select(charge_table.c.user_id, charge_table.c.note)).all() == [(kept[1], "kept")]
             conn.execute(delete(users).where(users.c.id == kept[2]))

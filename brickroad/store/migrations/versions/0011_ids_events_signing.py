@@ -14,7 +14,8 @@
 3. `users.signing_version`: the version of the user's derived callback signing
    secret (reminder webhooks to a goal's callback_url); rotating bumps it.
    `outbox.oauth_client_id`: the app an autofetch or deauthorize callback is
-   for, whose signing secret signs it.
+   for, whose signing secret signs it; callbacks still pending are matched to
+   their app by URL.
 
 Revision ID: 0011
 Revises: 0009
@@ -43,6 +44,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column("oauth_client_id", sa.Integer, nullable=True))
         batch.create_foreign_key("fk_outbox_oauth_client", "oauth_clients", ["oauth_client_id"], ["id"],
                                  ondelete="CASCADE")
+    for kind, column in (("autofetch", "autofetch_url"), ("deauthorize", "deauthorize_url")):
+        op.execute(f"UPDATE outbox SET oauth_client_id = (SELECT MIN(c.id) FROM oauth_clients c "
+                   f"WHERE c.{column} = outbox.url) WHERE kind = '{kind}' AND state = 'pending'")
     _rebuild_keyed_tables(autoincrement=True)
 
 
