@@ -31,7 +31,7 @@ NEVER_REUSED: dict[str, bool] = {"sqlite_autoincrement": True}
 users = Table(
     "users",
     metadata,
-        Column("id", Integer, primary_key=True),
+    Column("id", Integer, primary_key=True),
     Column("username", String(64), nullable=False, unique=True),
     Column("email", String(254), nullable=True),
     Column("timezone", String(64), nullable=False),
@@ -54,7 +54,7 @@ users = Table(
 oauth_clients = Table(
     "oauth_clients",
     metadata,
-        Column("id", Integer, primary_key=True),
+    Column("id", Integer, primary_key=True),
     Column("owner_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(100), nullable=False, unique=True),
     Column("client_id", String(64), nullable=False, unique=True),
@@ -69,7 +69,7 @@ oauth_clients = Table(
 access_tokens = Table(
     "access_tokens",
     metadata,
-        Column("id", Integer, primary_key=True),
+    Column("id", Integer, primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("client_id", Integer, ForeignKey("oauth_clients.id", ondelete="CASCADE"), nullable=True),
     Column("token_hash", String(64), nullable=False, unique=True),
@@ -82,7 +82,7 @@ access_tokens = Table(
 oauth_grants = Table(
     "oauth_grants",
     metadata,
-        Column("id", Integer, primary_key=True),
+    Column("id", Integer, primary_key=True),
     Column("client_id", Integer, ForeignKey("oauth_clients.id", ondelete="CASCADE"), nullable=False),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("code_hash", String(64), nullable=False, unique=True),
@@ -100,7 +100,7 @@ oauth_grants = Table(
 goals = Table(
     "goals",
     metadata,
-        Column("id", Integer, primary_key=True),
+    Column("id", Integer, primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("slug", String(100), nullable=False),
     Column("title", Text, nullable=False),
@@ -177,7 +177,7 @@ goals = Table(
 datapoints = Table(
     "datapoints",
     metadata,
-        Column("id", BIG_ID, primary_key=True),
+    Column("id", BIG_ID, primary_key=True),
     Column("goal_id", Integer, ForeignKey("goals.id", ondelete="CASCADE"), nullable=False),
     Column("timestamp", BigInteger, nullable=False),
     Column("daystamp", String(8), nullable=False),
@@ -203,7 +203,7 @@ datapoints = Table(
 charges = Table(
     "charges",
     metadata,
-        Column("id", Integer, primary_key=True),
+    Column("id", Integer, primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("goal_id", Integer, ForeignKey("goals.id", ondelete="SET NULL"), nullable=True),
     Column("amount", Float, nullable=False),
