@@ -63,8 +63,8 @@ def other_v1_routes() -> list[BaseRoute]:
         *goal_routes(),
         api_route("/users/{username}", users.update_user, methods=["PUT"]),
         api_route("/me", users.get_user),
+        api_route("/users/{username}/charges", charges.list_charges),  # what the user paid (beyond Beeminder)
         # Event subscriptions and the delivery log (beyond Beeminder; brickroad.jobs delivers).
-        api_route("/users/{username}/charges", charges.list_charges),
         api_route("/users/{username}/webhooks", webhooks.list_webhooks),
         api_route("/users/{username}/webhooks", webhooks.create_webhook, methods=["POST"]),
         api_route("/users/{username}/webhooks/{sub_id}", webhooks.delete_webhook, methods=["DELETE"]),
