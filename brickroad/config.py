@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -29,6 +31,19 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    def key(self, purpose: str) -> bytes:
+        return derive_key(self.secret, purpose)
+
+
+def derive_key(secret: bytes, purpose: str) -> bytes:
+    """A key for one purpose ("session", "auth_token", "callback-signing", …), derived from the server secret.
+
+    Nothing signs with the server secret itself: a value signed or derived for
+    one purpose can never pass as one of another, and a key whose derivatives
+    leave the server (receivers' signing secrets) reveals nothing about the rest.
+    """
+    return hmac.new(secret, b"brickroad key for " + purpose.encode(), hashlib.sha256).digest()
 
 
 def load_secret(data_dir: Path) -> bytes:

@@ -63,6 +63,7 @@ def other_v1_routes() -> list[BaseRoute]:
         *goal_routes(),
         api_route("/users/{username}", users.update_user, methods=["PUT"]),
         api_route("/me", users.get_user),
+        api_route("/users/{username}/charges", charges.list_charges),  # what the user paid (beyond Beeminder)
         # Event subscriptions and the delivery log (beyond Beeminder; brickroad.jobs delivers).
         api_route("/users/{username}/webhooks", webhooks.list_webhooks),
         api_route("/users/{username}/webhooks", webhooks.create_webhook, methods=["POST"]),

@@ -145,6 +145,12 @@ def _v1_paths() -> dict[str, Any]:
         "/api/v1/charges.json": {
             "post": _op("Charge yourself (recorded in the ledger)", _json(_ref("Charge")), None,
                         _body({"amount": _N, "note": _S, "dryrun": _B, "user_id": _S}, ["amount"]), tag="charges")},
+        "/api/v1/users/{username}/charges.json": {
+            "get": _op("brickroad only: the user's charges, newest first (derailments, shortcircuits, manual)",
+                       _json({"type": "array", "items": _ref("ChargeEntry")}), user + [
+                           _query("slug", _S, "Only this goal's charges"), _query("count", _I, "At most this many"),
+                           _query("page", _I, "1-based page"), _query("per", _I, "Page size (default 25, at most 500)")],
+                       tag="charges")},
         "/api/v1/users/{username}/webhooks.json": {
             "get": _op("Event subscriptions and recent deliveries", _json(JSON_OBJ), user, tag="webhooks"),
             "post": _op("Subscribe a URL to events", _json(JSON_OBJ), user, _body({"url": _S, "events": {"type": "array", "items": _S}}, ["url"]), tag="webhooks"),
@@ -193,6 +199,12 @@ def _schemas() -> dict[str, Any]:
                                 "limsum": {"type": ["string", "null"]}, "pledge": _N, "queued": _B, "won": _B, "lost": _B, "frozen": _B,
                                 "datapoints": {"type": "array", "items": _ref("Datapoint")}}},
         "Charge": {"type": "object", "properties": {"amount": _N, "id": {}, "note": {"type": ["string", "null"]}, "status": {}, "username": _S}},
+        "ChargeEntry": {"type": "object", "description": "A Charge plus when, why and for which goal",
+                        "required": ["amount", "id", "note", "status", "username", "created_at", "kind", "slug"],
+                        "properties": {"amount": _N, "id": {"type": "object", "properties": {"$oid": _S}},
+                                       "note": {"type": ["string", "null"]}, "status": {}, "username": _S,
+                                       "created_at": _I, "kind": {"type": "string", "enum": ["derail", "shortcircuit", "manual"]},
+                                       "slug": {"type": ["string", "null"]}}},
         "V2Request": {"type": "object", "required": ["service"], "properties": {
             "service": {"type": "string", "enum": ["user.get", "goal.list", "goal.get", "datapoint.list", "datapoint.create",
                                                    "datapoint.create_all", "datapoint.update", "datapoint.delete", "charge.create", "batch"]},

@@ -22,7 +22,7 @@ def _delivery(d: Delivery) -> dict[str, Any]:
     return {
         "id": d.id, "kind": d.kind, "event": d.event, "url": d.url, "state": d.state, "attempts": d.attempts,
         "last_status": d.last_status, "last_error": d.last_error, "delivery_id": d.idempotency_key,
-        "subscription_id": d.subscription_id, "created_at": d.created_at,
+        "subscription_id": d.subscription_id, "seq": d.seq, "created_at": d.created_at,
         "next_attempt_at": d.due_at if d.state == "pending" else None, "delivered_at": d.delivered_at,
     }
 

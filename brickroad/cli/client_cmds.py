@@ -290,6 +290,22 @@ def charge(
         typer.echo(f"{prefix} {out.money(result.amount)} to {result.username or 'you'}{note_text} [id {result.id}]")
 
 
+def charges(
+    goal_slug: Optional[str] = typer.Option(None, "--goal", "-g", help="Only this goal's charges."),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=0, help="At most this many (newest first)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the server's JSON."),
+) -> None:
+    """List what you were charged and why, newest first (brickroad servers)."""
+    with session() as bee:
+        found = bee.charges(goal_slug, count=limit)
+        if as_json:
+            out.print_json([c.raw for c in found])
+        elif not found:
+            typer.echo("no charges")
+        else:
+            out.console().print(out.charges_table(found))
+
+
 # --- bulk ------------------------------------------------------------------
 
 def export_cmd(
@@ -378,5 +394,6 @@ def register(app: typer.Typer) -> None:
     app.command("rm")(rm)
     app.command("call")(call)
     app.command("charge")(charge)
+    app.command("charges")(charges)
     app.command("export")(export_cmd)
     app.command("import")(import_cmd)

@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from brickroad.client.models import Datapoint, Goal
+from brickroad.client.models import Charge, Datapoint, Goal
 
 COLORS = {
     "red": "red",
@@ -102,6 +102,15 @@ def points_table(points: list[Datapoint]) -> Table:
         table.add_column(name, justify=justify, overflow="fold", no_wrap=name not in ("comment", "requestid"))  # type: ignore[arg-type]
     for p in points:
         table.add_row(p.id, p.daystamp, number(p.value), p.comment, p.requestid or "", when(p.updated_at))
+    return table
+
+
+def charges_table(charges: list[Charge]) -> Table:
+    table = Table(show_edge=False, header_style="bold")
+    for name, justify in (("when", "left"), ("amount", "right"), ("kind", "left"), ("goal", "left"), ("note", "left")):
+        table.add_column(name, justify=justify, overflow="fold", no_wrap=name != "note")  # type: ignore[arg-type]
+    for c in charges:
+        table.add_row(when(c.created_at), money(c.amount), c.kind or "", c.slug or "", c.note or "")
     return table
 
 

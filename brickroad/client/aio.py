@@ -173,3 +173,7 @@ class AsyncClient(ClientBase):
         self, amount: float, note: str | None = None, dryrun: bool = False, user_id: str | None = None
     ) -> Charge:
         return await self._run(ep.charge(user_id or await self.username_for_charges(), amount, note, dryrun))
+
+    async def charges(self, slug: str | None = None, count: int | None = None) -> list[Charge]:
+        """What you paid and why, newest first (brickroad servers only)."""
+        return await self._run(ep.charges(self.username, slug, count))

@@ -208,6 +208,15 @@ def charge(user_id: str, amount: float, note: str | None, dryrun: bool) -> Call[
     return Call("POST", "charges.json", Charge.from_json, form=form)
 
 
+def charges(username: str, slug: str | None = None, count: int | None = None) -> Call[list[Charge]]:
+    """brickroad only: the user's charges, newest first (beeminder.com has no such call)."""
+    return Call("GET", f"{_user_path(username)}/charges.json", _charge_list, query={"slug": slug, "count": count})
+
+
+def _charge_list(body: Any) -> list[Charge]:
+    return [Charge.from_json(c) for c in body or []]
+
+
 class Pager:
     """Decides when paging through datapoints is over, without trusting `per`.
 

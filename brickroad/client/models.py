@@ -206,6 +206,10 @@ class Charge:
     username: str | None = None
     status: str | None = None
     dryrun: bool | None = None
+    # Only in brickroad's charge list (GET users/{u}/charges.json): when, why, for which goal.
+    created_at: int | None = None
+    kind: str | None = None
+    slug: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod

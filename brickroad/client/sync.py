@@ -179,3 +179,7 @@ class Client(ClientBase):
 
     def charge(self, amount: float, note: str | None = None, dryrun: bool = False, user_id: str | None = None) -> Charge:
         return self._run(ep.charge(user_id or self.username_for_charges(), amount, note, dryrun))
+
+    def charges(self, slug: str | None = None, count: int | None = None) -> list[Charge]:
+        """What you paid and why, newest first (brickroad servers only)."""
+        return self._run(ep.charges(self.username, slug, count))

@@ -24,6 +24,7 @@ from sqlalchemy import RowMapping
 from brickroad.jobs import deliver_http, deliver_mail
 from brickroad.jobs.config import JobSettings
 from brickroad.services import outbox as kinds
+from brickroad.services import signing
 from brickroad.services.context import Context
 from brickroad.services.outbox import enqueue  # noqa: F401  (the write side, re-exported for callers)
 from brickroad.store import outbox as rows
@@ -56,13 +57,10 @@ def backoff(attempts: int, js: JobSettings, rng: random.Random = random.Random()
 
 
 def _http(ctx: Context, js: JobSettings, row: RowMapping, payload: Any, client: httpx.Client | None) -> int | None:
-    secret = ctx.settings.secret
-    if row["subscription_id"] is not None:
-        with ctx.db.read() as conn:
-            sub_secret = rows.subscription_secret(conn, row["subscription_id"])
-        if sub_secret is None:
-            raise Failure("subscription was deleted", permanent=True)
-        secret = sub_secret.encode()
+    try:
+        secret = signing.delivery_secret(ctx, row)  # one the receiver holds (services/signing.py)
+    except signing.ReceiverGone as exc:
+        raise Failure(str(exc), permanent=True) from None
     if row["kind"] == kinds.WEBHOOK:
         result = deliver_http.post(row["url"], js=js, secret=secret, delivery_id=row["idempotency_key"],
                                    json_body=orjson.dumps(payload), client=client)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from brickroad.errors import Conflict, Invalid, NotFound
 from brickroad.services.context import Context
 from brickroad.services.models import User
-from brickroad.services.tokens import derive_token, token_hash
+from brickroad.services.tokens import issued_token, token_hash
 from brickroad.store import users as user_rows
 
 USERNAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
@@ -85,7 +85,7 @@ def create_user(
                 created_at=now,
                 updated_at=now,
             )
-            user_rows.update_user(conn, pk, token_hash=token_hash(derive_token(ctx.settings.secret, pk, 1)))
+            user_rows.update_user(conn, pk, token_hash=token_hash(issued_token(ctx.settings, pk, 1)))
             row = user_rows.by_id(conn, pk)
     except IntegrityError:
         # A concurrent sign-up won the race for this name.

@@ -13,6 +13,7 @@ from brickroad.store import charges as charge_rows
 
 MAX_AMOUNT = 10000.0
 MAX_NOTE = 1000
+RECENT = 100  # charges the web pages list (the API pages through all of them)
 
 
 def create(ctx: Context, user: User, p: dict[str, Any], dryrun: bool = False) -> Charge:
@@ -36,7 +37,12 @@ def create(ctx: Context, user: User, p: dict[str, Any], dryrun: bool = False) ->
     return Charge(pk, user.pk, user.username, amount, note, "manual", now)
 
 
-def ledger(ctx: Context, user: User) -> list[Charge]:
+def ledger(
+    ctx: Context, user: User, slug: str | None = None, limit: int | None = None, offset: int = 0
+) -> list[Charge]:
+    """What the user paid and why, newest first; `slug` keeps one goal's charges (404 for no such goal)."""
     with ctx.db.read() as conn:
-        rows = charge_rows.for_user(conn, user.pk)
-    return [Charge(r["id"], r["user_id"], user.username, r["amount"], r["note"], r["kind"], r["created_at"]) for r in rows]
+        goal_id = goal_service.load(conn, user, slug).id if slug is not None else None
+        rows = charge_rows.for_user(conn, user.pk, goal_id, limit, offset)
+    return [Charge(r["id"], r["user_id"], user.username, r["amount"], r["note"], r["kind"], r["created_at"], r["slug"])
+            for r in rows]

@@ -167,3 +167,4 @@ class Charge:
     note: str | None
     kind: str
     created_at: int
+    slug: str | None = None  # the goal it was charged for (derail, shortcircuit); None for manual ones

@@ -2,7 +2,7 @@
 
 Protocol parsing lives in brickroad/web/oauth_server.py (oauthlib); this module
 holds the rules and the rows. Access tokens, like personal auth tokens, are
-derived from the server secret and the token row, and only their hash is
+derived from the server's "access_token" key and the token row, and only their hash is
 stored: the database alone never reveals one, yet the deauthorize callback can
 still send the revoked token to the app, as Beeminder's does.
 """
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
+from brickroad.config import Settings
 from brickroad.errors import Conflict, Invalid, NotFound
 from brickroad.services import outbox
 from brickroad.services.context import Context
@@ -25,6 +26,7 @@ from brickroad.services.tokens import token_hash
 from brickroad.store import oauth as oauth_rows
 from brickroad.store import users as user_rows
 
+ACCESS_TOKEN_PURPOSE = "access_token"
 CODE_LIFETIME = 600  # seconds an authorization code stays redeemable
 MAX_URL = 2000
 
@@ -168,6 +170,19 @@ def _derive_access_token(secret: bytes, token_pk: int, user_pk: int, client_pk: 
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+def _token_of(settings: Settings, row: Mapping[str, Any]) -> str:
+    """The access token an access_tokens row stands for (for the deauthorize callback).
+
+    Derived with the "access_token" key; a token issued before per-purpose keys
+    (migration 0011) was derived from the server secret itself, and is that one.
+    """
+    parts = (row["id"], row["user_id"], row["client_id"], row["created_at"])
+    token = _derive_access_token(settings.key(ACCESS_TOKEN_PURPOSE), *parts)
+    if token_hash(token) == row["token_hash"]:
+        return token
+    return _derive_access_token(settings.secret, *parts)
+
+
 def issue_access_token(ctx: Context, user: User, client: OAuthClient) -> str:
     """A new access token for `client` acting as `user` (valid until revoked)."""
     now = ctx.clock.now()
@@ -176,7 +191,7 @@ def issue_access_token(ctx: Context, user: User, client: OAuthClient) -> str:
         pk = oauth_rows.insert_access_token(
             conn, user_id=user.pk, client_id=client.pk, token_hash="pending:" + secrets.token_hex(16), created_at=now
         )
-        token = _derive_access_token(ctx.settings.secret, pk, user.pk, client.pk, now)
+        token = _derive_access_token(ctx.settings.key(ACCESS_TOKEN_PURPOSE), pk, user.pk, client.pk, now)
         oauth_rows.set_token_hash(conn, pk, token_hash(token))
     return token
 
@@ -202,7 +217,6 @@ def revoke_app(ctx: Context, user: User, client_pk: int) -> list[Deauthorization
     telling the app; the workers deliver them. Returns what was enqueued.
     """
     now = ctx.clock.now()
-    secret = ctx.settings.secret
     with ctx.db.write() as conn:
         client = oauth_rows.client_by_pk(conn, client_pk)
         revoked = oauth_rows.revoke_tokens(conn, user.pk, client_pk, now)
@@ -210,13 +224,10 @@ def revoke_app(ctx: Context, user: User, client_pk: int) -> list[Deauthorization
             raise NotFound()
         user_rows.update_user(conn, user.pk, updated_at=now)
         url = client["deauthorize_url"]
-        calls = [] if not url else [
-            Deauthorization(url, _derive_access_token(secret, r["id"], r["user_id"], r["client_id"], r["created_at"]))
-            for r in revoked
-        ]
+        calls = [] if not url else [Deauthorization(url, _token_of(ctx.settings, r)) for r in revoked]
         for row, call in zip(revoked, calls):
-            outbox.enqueue(conn, outbox.DEAUTHORIZE, {"access_token": call.access_token}, now=now, url=call.url,
-                           user_id=user.pk, key=f"deauthorize:{row['id']}")
+            outbox.enqueue_deauthorize(conn, client_pk, call.url, call.access_token, now=now, user_id=user.pk,
+                                       key=f"deauthorize:{row['id']}")
     return calls
 
 

@@ -152,7 +152,8 @@ def _remind(conn: Connection, user: User, goal: Goal, now: int, base_url: str) -
     if goal.callback_url:
         body = {"goal": goal_json(goal_service.view(conn, goal), user, base_url, now)}
         sent |= outbox.enqueue(conn, outbox.WEBHOOK, body, now=now, url=goal.callback_url, user_id=user.pk,
-                               goal_id=goal.id, event="reminder", key=f"reminder:{goal.id}:{t}") is not None
+                               goal_id=goal.id, event="reminder", key=f"reminder:{goal.id}:{t}",
+                               seq="next") is not None
     if user.email:
         s = goal.stats or {}
         subject = f"{goal.slug}: {s.get('limsum') or 'due soon'}"

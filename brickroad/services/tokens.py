@@ -1,7 +1,9 @@
-"""Personal auth tokens: derived from the server secret and a per-user version, stored only as a hash.
+"""Personal auth tokens: derived from the server's "auth_token" key and a per-user version, stored only as a hash.
 
 Deriving (rather than storing) the token lets the settings page show it again,
 while the database alone never reveals it. Bumping the version rotates it.
+Tokens issued before the per-purpose keys (migration 0011) were derived from
+the server secret itself; they stay valid, and shown, until rotated.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from brickroad.config import Settings
 from brickroad.errors import NotFound
 from brickroad.services.context import Context
 from brickroad.services.memo import Memo
 from brickroad.services.models import User
 from brickroad.store import users as user_rows
 
+PURPOSE = "auth_token"
 _ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 TOKEN_LENGTH = 20
 
@@ -33,6 +37,16 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def issued_token(settings: Settings, user_pk: int, version: int) -> str:
+    return derive_token(settings.key(PURPOSE), user_pk, version)
+
+
+def _legacy_token(settings: Settings, user_pk: int, version: int, stored_hash: str | None) -> str | None:
+    """The token as issued before per-purpose keys, if that is the one the row still holds."""
+    legacy = derive_token(settings.secret, user_pk, version)
+    return legacy if stored_hash == token_hash(legacy) else None
+
+
 def current_token(ctx: Context, user: User) -> str:
     """The user's token; re-stores its hash if the secret changed since it was issued.
 
@@ -43,10 +57,14 @@ def current_token(ctx: Context, user: User) -> str:
         row = user_rows.by_id(conn, user.pk)
     if row is None:
         raise NotFound()
-    token = derive_token(ctx.settings.secret, user.pk, row["token_version"])
-    if row["token_hash"] != token_hash(token):  # only after a secret change: a write is rare
-        with ctx.db.write() as conn:
-            user_rows.update_user(conn, user.pk, token_hash=token_hash(token))
+    token = issued_token(ctx.settings, user.pk, row["token_version"])
+    if row["token_hash"] == token_hash(token):
+        return token
+    legacy = _legacy_token(ctx.settings, user.pk, row["token_version"], row["token_hash"])
+    if legacy is not None:
+        return legacy
+    with ctx.db.write() as conn:  # only after a secret change: a write is rare
+        user_rows.update_user(conn, user.pk, token_hash=token_hash(token))
     return token
 
 
@@ -56,7 +74,7 @@ def rotate(ctx: Context, user: User) -> str:
         row = user_rows.by_id(conn, user.pk)
         assert row is not None
         version = row["token_version"] + 1
-        token = derive_token(ctx.settings.secret, user.pk, version)
+        token = issued_token(ctx.settings, user.pk, version)
         user_rows.update_user(
             conn, user.pk, token_version=version, token_hash=token_hash(token), updated_at=ctx.clock.now()
         )

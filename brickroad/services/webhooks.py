@@ -56,6 +56,7 @@ class Delivery:
     due_at: int
     delivered_at: int | None
     subscription_id: int | None
+    seq: int | None  # the goal event's sequence number (None for other deliveries)
 
 
 def _subscription(r: Any) -> Subscription:
@@ -65,7 +66,7 @@ def _subscription(r: Any) -> Subscription:
 def _delivery(r: Any) -> Delivery:
     return Delivery(
         r["id"], r["kind"], r["event"], r["url"], r["state"], r["attempts"], r["last_status"], r["last_error"],
-        r["idempotency_key"], r["created_at"], r["due_at"], r["delivered_at"], r["subscription_id"],
+        r["idempotency_key"], r["created_at"], r["due_at"], r["delivered_at"], r["subscription_id"], r["seq"],
     )
 
 
@@ -131,20 +132,24 @@ def emit(
     conn: Connection, user: User, event: str, data: dict[str, Any], now: int, goal_id: int | None = None,
     subs: list[Any] | None = None,
 ) -> int:
-    """Queue `event` for each of the user's subscriptions that wants it; returns how many."""
+    """Queue `event` for each of the user's subscriptions that wants it; returns how many.
+
+    A goal's event takes the goal's next sequence number (`seq` in the body),
+    the same for every receiver, and only when someone receives it, so a
+    datapoint write for a user without subscriptions costs no extra update.
+    """
     assert event in EVENTS, event
-    n = 0
-    for r in rows.subscriptions_for_user(conn, user.pk) if subs is None else subs:
-        if event not in orjson.loads(r["events"]):
-            continue
+    wanted = [r for r in (rows.subscriptions_for_user(conn, user.pk) if subs is None else subs)
+              if event in orjson.loads(r["events"])]
+    seq = rows.next_event_seq(conn, goal_id) if wanted and goal_id is not None else None
+    for r in wanted:
         key = uuid.uuid4().hex  # also in the body, so receivers can dedupe redeliveries
         body = {"id": key, "event": event, "created_at": now, "username": user.username, "data": data}
         outbox.enqueue(
             conn, outbox.WEBHOOK, body, now=now, url=r["url"], user_id=user.pk, goal_id=goal_id,
-            subscription_id=r["id"], event=event, key=key,
+            subscription_id=r["id"], event=event, key=key, seq=seq,
         )
-        n += 1
-    return n
+    return len(wanted)
 
 
 def pledge_changed(conn: Connection, user: User, goal: Any, before: float, reason: str, now: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, RowMapping, insert, select
 
-from brickroad.store.tables import charges
+from brickroad.store.tables import charges, goals
 
 
 def insert_charge(
@@ -16,6 +16,20 @@ def insert_charge(
     return int(conn.execute(stmt.returning(charges.c.id)).scalar_one())
 
 
-def for_user(conn: Connection, user_id: int) -> list[RowMapping]:
-    stmt = select(charges).where(charges.c.user_id == user_id).order_by(charges.c.id)
+def for_user(
+    conn: Connection, user_id: int, goal_id: int | None = None, limit: int | None = None, offset: int = 0
+) -> list[RowMapping]:
+    """The user's charges, newest first, each with its goal's slug (null when tied to no goal)."""
+    stmt = (
+        select(charges, goals.c.slug)
+        .select_from(charges.outerjoin(goals, goals.c.id == charges.c.goal_id))
+        .where(charges.c.user_id == user_id)
+        .order_by(charges.c.id.desc())  # ids only grow (migration 0011): newest first, ties impossible
+    )
+    if goal_id is not None:
+        stmt = stmt.where(charges.c.goal_id == goal_id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
     return list(conn.execute(stmt).mappings())

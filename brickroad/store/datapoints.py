@@ -185,9 +185,10 @@ def _pg_array_type(col: str) -> str:
 def _sqlite_insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
     """One DBAPI executemany, no per-row type processing; ids follow from the last rowid.
 
-    Writes hold SQLite's write lock (BEGIN IMMEDIATE), and an INTEGER PRIMARY KEY
-    without AUTOINCREMENT takes max(rowid)+1 for each row, so the n rows just
-    inserted have the n ids ending at last_insert_rowid(), in order.
+    Writes hold SQLite's write lock (BEGIN IMMEDIATE), and the AUTOINCREMENT key
+    (migration 0011) gives each row one more than the largest id the table ever
+    had, so the n rows just inserted have the n ids ending at
+    last_insert_rowid(), in order, and none of them was ever used before.
     """
     cols = list(rows[0])
     sql = f"INSERT INTO datapoints ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"

@@ -27,15 +27,18 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     delete,
+    exists,
     func,
     insert,
+    or_,
     select,
     update,
 )
 
 from brickroad.store.fastsql import Select, insert_returning_id, scalar
-from brickroad.store.tables import BIG_ID, goals, metadata
+from brickroad.store.tables import BIG_ID, NEVER_REUSED, goals, metadata
 
 webhook_subscriptions = Table(
     "webhook_subscriptions",
@@ -46,6 +49,7 @@ webhook_subscriptions = Table(
     Column("events", Text, nullable=False),  # JSON list of event names
     Column("secret", String(64), nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    **NEVER_REUSED,
 )
 
 outbox = Table(
@@ -69,8 +73,14 @@ outbox = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     Column("delivered_at", BigInteger, nullable=True),
+    Column("seq", BigInteger, nullable=True),  # the goal's event sequence number, for goal events
+    # The OAuth app an autofetch/deauthorize callback is for: its signing secret signs the POST.
+    Column("oauth_client_id", Integer, ForeignKey("oauth_clients.id", ondelete="CASCADE",
+                                                  name="fk_outbox_oauth_client"), nullable=True),
     Index("ix_outbox_due", "state", "due_at"),
     Index("ix_outbox_user", "user_id", "id"),
+    Index("ix_outbox_goal_seq", "goal_id", "seq"),
+    **NEVER_REUSED,
 )
 
 derailments = Table(
@@ -86,6 +96,7 @@ derailments = Table(
     Column("created_at", BigInteger, nullable=False),
     # One derailment per goal and deadline: a redelivered sweep can't charge twice.
     UniqueConstraint("goal_id", "losedate", name="uq_derailments_goal_losedate"),
+    **NEVER_REUSED,
 )
 
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
@@ -103,13 +114,48 @@ def key_exists(conn: Connection, key: str) -> bool:
     return scalar(conn, "SELECT 1 FROM outbox WHERE idempotency_key = ?", (key,)) is not None
 
 
+def next_event_seq(conn: Connection, goal_id: int) -> int:
+    """The goal's next event sequence number (1, 2, …), taken under the goal row's write lock.
+
+    Writers of one goal take turns on that lock (PostgreSQL) or on the database
+    (SQLite), so numbers are given in the order their transactions commit: a
+    row with a higher seq never becomes visible before one with a lower seq.
+    """
+    stmt = update(goals).where(goals.c.id == goal_id).values(event_seq=goals.c.event_seq + 1)
+    return int(conn.execute(stmt.returning(goals.c.event_seq)).scalar_one())
+
+
+def _waits_for_an_earlier_event() -> Any:
+    """True for a goal event with an earlier one for the same goal and receiver still pending.
+
+    In-order delivery per (goal, receiver): a receiver is its subscription, or
+    for a goal's callback_url (no subscription) the URL. Pending includes rows
+    claimed and in flight, and rows waiting for a retry; delivered and dead
+    ones no longer hold the rest back.
+    """
+    earlier = outbox.alias("earlier")
+    same_receiver = or_(
+        earlier.c.subscription_id == outbox.c.subscription_id,
+        and_(earlier.c.subscription_id.is_(None), outbox.c.subscription_id.is_(None), earlier.c.url == outbox.c.url),
+    )
+    return exists().where(
+        earlier.c.goal_id == outbox.c.goal_id, earlier.c.seq < outbox.c.seq, earlier.c.state == PENDING,
+        earlier.c.kind == outbox.c.kind, same_receiver,
+    )
+
+
 def claim_rows(
     conn: Connection, kinds: Sequence[str], now: int, lease: int, limit: int, worker: str
 ) -> list[RowMapping]:
-    """Take up to `limit` due pending rows of the given kinds for `lease` seconds; counts an attempt."""
+    """Take up to `limit` due pending rows of the given kinds for `lease` seconds; counts an attempt.
+
+    Of a goal's events for one receiver only the earliest pending one can be
+    taken, so they go out one at a time in sequence order, retries included.
+    """
     pick = (
         select(outbox.c.id)
         .where(outbox.c.state == PENDING, outbox.c.due_at <= now, outbox.c.kind.in_(list(kinds)))
+        .where(or_(outbox.c.seq.is_(None), ~_waits_for_an_earlier_event()))
         .order_by(outbox.c.due_at, outbox.c.id)
         .limit(limit)
     )
@@ -274,11 +320,12 @@ def goal_by_id(conn: Connection, goal_id: int) -> RowMapping | None:
     return conn.execute(stmt).mappings().first()
 
 
-def autofetch_url(conn: Connection, datasource: str | None) -> str | None:
-    """A data source named after an OAuth client gets that client's autofetch callback."""
+def autofetch_target(conn: Connection, datasource: str | None) -> tuple[int, str] | None:
+    """A data source named after an OAuth client gets that client's autofetch callback: (client pk, url)."""
     from brickroad.store.tables import oauth_clients
 
     if not datasource:
         return None
-    stmt = select(oauth_clients.c.autofetch_url).where(oauth_clients.c.name == datasource)
-    return conn.execute(stmt).scalar_one_or_none()
+    stmt = select(oauth_clients.c.id, oauth_clients.c.autofetch_url).where(oauth_clients.c.name == datasource)
+    row = conn.execute(stmt).first()
+    return (int(row[0]), str(row[1])) if row is not None and row[1] else None

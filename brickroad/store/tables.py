@@ -23,6 +23,11 @@ metadata = MetaData()
 # SQLite an INTEGER PRIMARY KEY is already a 64-bit rowid (and a BIGINT one would not be).
 BIG_ID = BigInteger().with_variant(Integer, "sqlite")
 
+# Every table with a public (or token-bearing) id (migration 0011): on SQLite an INTEGER PRIMARY KEY
+# without AUTOINCREMENT takes max(rowid) + 1, so deleting the newest row hands its id to the next one.
+# PostgreSQL sequences never go back by themselves.
+NEVER_REUSED: dict[str, bool] = {"sqlite_autoincrement": True}
+
 users = Table(
     "users",
     metadata,
@@ -41,6 +46,9 @@ users = Table(
     Column("default_deadline", Integer, nullable=False, default=0),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
+    # Version of the user's derived callback signing secret (services/signing.py); rotating bumps it.
+    Column("signing_version", Integer, nullable=False, default=1, server_default="1"),
+    **NEVER_REUSED,
 )
 
 oauth_clients = Table(
@@ -55,6 +63,7 @@ oauth_clients = Table(
     Column("deauthorize_url", Text, nullable=True),
     Column("autofetch_url", Text, nullable=True),
     Column("created_at", BigInteger, nullable=False),
+    **NEVER_REUSED,
 )
 
 access_tokens = Table(
@@ -66,6 +75,7 @@ access_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", BigInteger, nullable=False),
     Column("revoked_at", BigInteger, nullable=True),
+    **NEVER_REUSED,
 )
 
 # Authorization codes of the OAuth code flow: single use, short-lived, hashed.
@@ -82,6 +92,7 @@ oauth_grants = Table(
     Column("expires_at", BigInteger, nullable=False),
     Column("used_at", BigInteger, nullable=True),
     Column("created_at", BigInteger, nullable=False),
+    **NEVER_REUSED,
 )
 
 # Goals: the settings a user chose, plus the road engine's derived fields as a
@@ -156,11 +167,14 @@ goals = Table(
     # Random, rewritten by every recompute: names the point set the derived fields came from.
     Column("points_rev", BigInteger, nullable=True),
     Column("sweep_failures", Integer, nullable=False, default=0, server_default="0"),
+    # The last sequence number one of the goal's events was given (services/webhooks.py).
+    Column("event_seq", BigInteger, nullable=False, default=0, server_default="0"),
     # A deadline change that would give more time, waiting for the akrasia horizon.
     Column("deadline_next", Integer, nullable=True),
     Column("deadline_next_at", BigInteger, nullable=True),
     UniqueConstraint("user_id", "slug", name="uq_goals_user_slug"),
     Index("uq_goals_user_xid", "user_id", "xid", unique=True),
+    **NEVER_REUSED,
 )
 
 datapoints = Table(
@@ -186,6 +200,7 @@ datapoints = Table(
     UniqueConstraint("goal_id", "requestid", name="uq_datapoints_goal_requestid"),
     Column("xid", String(100), nullable=True),
     Index("uq_datapoints_goal_xid", "goal_id", "xid", unique=True),
+    **NEVER_REUSED,
 )
 
 charges = Table(
@@ -198,4 +213,5 @@ charges = Table(
     Column("note", Text, nullable=True),
     Column("kind", String(16), nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    **NEVER_REUSED,
 )

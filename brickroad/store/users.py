@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from brickroad.store.fastsql import Select, update_by_id
 from brickroad.store.tables import access_tokens, users
@@ -56,3 +56,14 @@ def by_access_token_hash(conn: Connection, token_hash: str) -> RowMapping | None
         .where(access_tokens.c.token_hash == token_hash, access_tokens.c.revoked_at.is_(None))
     )
     return conn.execute(stmt).mappings().first()
+
+
+def signing_version(conn: Connection, user_id: int) -> int | None:
+    """The version of the user's callback signing secret (services/signing.py); None if no such user."""
+    version = conn.execute(select(users.c.signing_version).where(users.c.id == user_id)).scalar_one_or_none()
+    return int(version) if version is not None else None
+
+
+def bump_signing_version(conn: Connection, user_id: int) -> int:
+    stmt = update(users).where(users.c.id == user_id).values(signing_version=users.c.signing_version + 1)
+    return int(conn.execute(stmt.returning(users.c.signing_version)).scalar_one())

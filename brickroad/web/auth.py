@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from brickroad.api.responses import JSON
 from brickroad.errors import Conflict, Invalid
-from brickroad.services import accounts, sessions, tokens
+from brickroad.services import accounts, charges, sessions, tokens
 from brickroad.services.context import Context
 from brickroad.services.models import User
 from brickroad.web import session as cookies
@@ -117,6 +117,7 @@ def _account_page(w: Web, status: int = 200, **extra: object) -> Response:
     user = w.require_user()
     zones = COMMON_ZONES if user.timezone in COMMON_ZONES else (user.timezone, *COMMON_ZONES)
     extra.setdefault("has_password", sessions.has_password(w.ctx, user))
+    extra.setdefault("charges", charges.ledger(w.ctx, user, limit=charges.RECENT))
     return w.render("settings_account.html", status=status, section="account", zones=zones, **extra)
 
 

@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from brickroad.errors import Invalid, NotFound
 from brickroad.services import accounts, days, pledges
+from brickroad.services import charges as charge_service
 from brickroad.services import datapoints as point_service
 from brickroad.services import current
 from brickroad.services import goals as goal_service
@@ -105,7 +106,8 @@ def render_goal(w: Web, username: str, slug: str, status: int = 200, **extra: An
         points=points, page_no=page_no, more=more, tz=tz, public_id=public_id,
         svg=graph_path(owner.username, goal.slug, ".svg") + f"?v={goal.graph_version}", path_base=goal_path(owner, goal.slug),
         today=today.isoformat(), horizon=(today + timedelta(days=goal_service.AKRASIA_DAYS)).isoformat(),
-        akrasia_days=goal_service.AKRASIA_DAYS, **extra,
+        akrasia_days=goal_service.AKRASIA_DAYS,
+        charges=charge_service.ledger(w.ctx, owner, slug, limit=charge_service.RECENT) if is_owner else [], **extra,
     )
 
 

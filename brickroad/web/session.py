@@ -1,4 +1,4 @@
-"""Signed session cookies (itsdangerous), keyed by the server secret.
+"""Signed session cookies (itsdangerous), keyed by the server secret's "session" key.
 
 The cookie holds the user's id, a fingerprint of their password hash (see
 services/sessions.py) and the CSRF token every form must echo back. Nothing
@@ -14,6 +14,8 @@ from typing import Any
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
+
+from brickroad.config import derive_key
 
 COOKIE = "brickroad_session"
 MAX_AGE = 30 * 24 * 3600
@@ -50,7 +52,8 @@ class Session:
 
 
 def _serializer(secret: bytes) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="brickroad.session")
+    # A key of its own (config.derive_key); the CSRF token rides inside the signed session.
+    return URLSafeTimedSerializer(derive_key(secret, "session"), salt="brickroad.session")
 
 
 def load(request: Request, secret: bytes) -> Session:

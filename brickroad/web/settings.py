@@ -1,5 +1,5 @@
-"""Account settings → Apps & API: the auth token, the API switch, today's quota,
-authorised apps (revoke), and registering OAuth clients for developers."""
+"""Account settings → Apps & API: the auth token, the API switch, today's quota, the callback
+signing secret, authorised apps (revoke), and registering OAuth clients for developers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from brickroad.errors import Conflict, Invalid, NotFound
-from brickroad.services import accounts, oauth, quotas, tokens
+from brickroad.services import accounts, oauth, quotas, signing, tokens
 from brickroad.web.core import Web, field_errors, page
 
 APPS = "/settings/apps"
@@ -22,6 +22,8 @@ def apps_page(w: Web, status: int = 200, **extra: object) -> Response:
     return w.render(
         "settings_apps.html", status=status, section="apps", token=tokens.current_token(w.ctx, user), usage=usage,
         authorised=oauth.authorised_apps(w.ctx, user), clients=oauth.clients_of(w.ctx, user),
+        signing_secret=signing.current_user_secret(w.ctx, user),
+        app_secret=lambda client: signing.app_secret(w.ctx.settings, client.pk),
         origin=origin, values=extra.pop("values", {}), **extra,
     )
 
@@ -34,6 +36,12 @@ def rotate_token(w: Web) -> Response:
     user = w.require_user()
     tokens.rotate(w.ctx, user)
     return w.redirect(APPS, "New auth token issued. The old one no longer works.")
+
+
+def rotate_signing_secret(w: Web) -> Response:
+    user = w.require_user()
+    signing.rotate_user_secret(w.ctx, user)
+    return w.redirect(APPS, "New callback signing secret. Deliveries from now on are signed with it.")
 
 
 def api_switch(w: Web) -> Response:
@@ -70,6 +78,7 @@ def routes() -> list[BaseRoute]:
     return [
         Route(APPS, page(show), methods=["GET"]),
         Route(APPS + "/token", page(rotate_token), methods=["POST"]),
+        Route(APPS + "/signing", page(rotate_signing_secret), methods=["POST"]),
         Route(APPS + "/api", page(api_switch), methods=["POST"]),
         Route(APPS + "/revoke/{client_pk}", page(revoke), methods=["POST"]),
         Route("/apps/new", page(register_client), methods=["POST"]),

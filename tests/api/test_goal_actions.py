@@ -54,7 +54,7 @@ def test_pledge_ladder_shortcircuit_and_charges(http, ctx, alice, clock):
     assert r.json()["queued"] is True
     assert r.json()["urgencykey"].split(";")[3] == "P0999997000"
     ledger = charge_service.ledger(ctx, alice.user)
-    assert [(c.amount, c.kind) for c in ledger] == [(5.0, "shortcircuit"), (10.0, "shortcircuit"), (30.0, "shortcircuit")]
+    assert [(c.amount, c.kind) for c in ledger] == [(30.0, "shortcircuit"), (10.0, "shortcircuit"), (5.0, "shortcircuit")]
 
 
 def test_stepdown_refused_at_five_dollars(http, alice):

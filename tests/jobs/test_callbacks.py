@@ -10,17 +10,18 @@ from sqlalchemy import insert
 
 from brickroad.jobs import outbox as delivery
 from brickroad.jobs.sweeper import sweep_all
-from brickroad.services import goals, outbox
+from brickroad.services import goals, outbox, signing
 from brickroad.store.tables import oauth_clients
 from tests.jobs.kit import make_goal
 from tests.jobs.test_derailment import local
 
 
-def register_client(ctx, owner, name, autofetch_url=None, deauthorize_url=None) -> None:  # type: ignore[no-untyped-def]
+def register_client(ctx, owner, name, autofetch_url=None, deauthorize_url=None) -> int:  # type: ignore[no-untyped-def]
     with ctx.db.write() as conn:
-        conn.execute(insert(oauth_clients).values(
+        return conn.execute(insert(oauth_clients).values(
             owner_id=owner.pk, name=name, client_id=name + "-id", secret_hash=None, redirect_uri="https://x.test/cb",
-            deauthorize_url=deauthorize_url, autofetch_url=autofetch_url, created_at=ctx.clock.now()))
+            deauthorize_url=deauthorize_url, autofetch_url=autofetch_url, created_at=ctx.clock.now(),
+        ).returning(oauth_clients.c.id)).scalar_one()
 
 
 def form(body: bytes) -> dict[str, str]:
@@ -36,7 +37,7 @@ def drain(ctx, js) -> None:  # type: ignore[no-untyped-def]
 def test_autofetch_before_a_reminder(ctx, clock, make_user, js, receiver):
     alice = make_user()
     app_name = f"fetcher-{alice.username}"
-    register_client(ctx, alice.user, app_name, autofetch_url=receiver.url + "/autofetch")
+    app = register_client(ctx, alice.user, app_name, autofetch_url=receiver.url + "/autofetch")
     make_goal(ctx, alice.user, "auto")
     goals.update(ctx, alice.user, "auto", {"datasource": app_name})
     clock.set(local("America/New_York", 2026, 11, 24, 9, 30))
@@ -45,13 +46,16 @@ def test_autofetch_before_a_reminder(ctx, clock, make_user, js, receiver):
     [got] = receiver.to("/autofetch")
     assert got.headers["content-type"] == "application/x-www-form-urlencoded"
     assert form(got.body) == {"username": alice.username, "slug": "auto"}
-    assert got.headers["x-brickroad-signature"] == "sha256=" + hmac.new(b"test-secret", got.body, hashlib.sha256).hexdigest()
+    # Signed with the app's signing secret (tests/jobs/test_signatures.py reads it off the app page).
+    secret = signing.app_secret(ctx.settings, app).encode()
+    assert got.headers["x-brickroad-signature"] == "sha256=" + hmac.new(secret, got.body, hashlib.sha256).hexdigest()
 
 
 def test_deauthorize_callback_is_delivered(ctx, clock, make_user, js, receiver):
     alice = make_user()
+    app = register_client(ctx, alice.user, f"deauth-{alice.username}", deauthorize_url=receiver.url + "/deauth")
     with ctx.db.write() as conn:
-        outbox.enqueue_deauthorize(conn, receiver.url + "/deauth", "revoked-token-123", now=clock.now(),
+        outbox.enqueue_deauthorize(conn, app, receiver.url + "/deauth", "revoked-token-123", now=clock.now(),
                                    user_id=alice.user.pk)
     drain(ctx, js)
     [got] = receiver.to("/deauth")

@@ -90,7 +90,7 @@ def test_pledge_ladder_up_to_the_cap(ctx, clock, make_user, js):
         sweep_all(ctx, js)
         seen.append(reload(ctx, alice.user, "ladder").pledge)
     assert seen == [5.0, 10.0, 30.0, 30.0, 30.0]
-    assert [c.amount for c in charges.ledger(ctx, alice.user)] == [5.0, 10.0, 30.0, 30.0]
+    assert [c.amount for c in charges.ledger(ctx, alice.user)] == [30.0, 30.0, 10.0, 5.0]  # newest first
 
 
 def test_no_derailment_inside_the_respite(ctx, clock, make_user, js):

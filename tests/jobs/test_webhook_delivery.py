@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+import uuid
 from dataclasses import replace
 
 import orjson
 
 from brickroad.jobs import outbox as delivery
 from brickroad.jobs.config import JobSettings
-from brickroad.services import datapoints, outbox, webhooks
+from brickroad.services import accounts, datapoints, outbox, signing, webhooks
 from brickroad.store import outbox as rows
 from tests.jobs.kit import answers, hangs, make_goal, redirects
 
@@ -22,6 +23,8 @@ def row(ctx, pk):  # type: ignore[no-untyped-def]
 
 
 def enqueue(ctx, url, payload=None, user_id=None):  # type: ignore[no-untyped-def]
+    # Every webhook belongs to a user (a callback_url's owner signs it): make one if the test has none.
+    user_id = user_id or accounts.create_user(ctx, f"hook_{uuid.uuid4().hex[:10]}").pk
     with ctx.db.write() as conn:
         return outbox.enqueue(conn, outbox.WEBHOOK, payload or {"hello": "world"}, now=ctx.clock.now(), url=url,
                               user_id=user_id)
@@ -152,7 +155,9 @@ def test_reminder_posts_the_goal_to_its_callback_url(ctx, clock, make_user, js, 
     goal = orjson.loads(got.body)["goal"]
     assert (goal["slug"], goal["title"], goal["losedate"]) == ("remind", "Remind me", g.losedate)
     assert "contract" in goal and "roadall" in goal
-    expected = "sha256=" + hmac.new(b"test-secret", got.body, hashlib.sha256).hexdigest()
+    # Signed with the owner's callback signing secret (tests/jobs/test_signatures.py reads it off the page).
+    secret = signing.current_user_secret(ctx, alice.user).encode()
+    expected = "sha256=" + hmac.new(secret, got.body, hashlib.sha256).hexdigest()
     assert got.headers["x-brickroad-signature"] == expected
     # Next check: the derailment itself.
     assert reload(ctx, alice.user, "remind").next_check_at == g.losedate + 1

@@ -6,14 +6,14 @@ each goal's next day; goals scheduled before that are made due at once so the
 sweeper (or the next read) rolls them over and sets it.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
