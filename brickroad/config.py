@@ -10,6 +10,41 @@ from pathlib import Path
 DEFAULT_MAX_BODY = 4 * 1024 * 1024
 
 
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, not {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class ServeLimits:
+    """What one client may hold of the HTTP server (slowloris, huge headers): see README, SECURITY."""
+
+    header_timeout: float = 10.0  # seconds from a connection's (or request's) first byte to its last header
+    body_timeout: float = 60.0  # seconds from the last header to the last body byte
+    keep_alive: float = 5.0  # idle seconds between requests on one connection
+    max_header_bytes: int = 32 * 1024  # request line + headers; past it: 431 and close
+    max_connections: int = 2000  # open connections per process; more are closed at once
+
+    @classmethod
+    def from_env(cls) -> "ServeLimits":
+        d = cls()
+        return cls(
+            header_timeout=_env_number("BRICKROAD_HEADER_TIMEOUT", d.header_timeout),
+            body_timeout=_env_number("BRICKROAD_BODY_TIMEOUT", d.body_timeout),
+            keep_alive=_env_number("BRICKROAD_KEEP_ALIVE", d.keep_alive),
+            max_header_bytes=int(_env_number("BRICKROAD_MAX_HEADER_BYTES", d.max_header_bytes)),
+            max_connections=int(_env_number("BRICKROAD_MAX_CONNECTIONS", d.max_connections)),
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -24,6 +59,7 @@ class Settings:
     redis_url: str | None = None
     redis_prefix: str = "brickroad:"
     signups_per_hour: int = 20  # new accounts per client address per hour (web sign-up form)
+    serve_limits: ServeLimits = field(default_factory=ServeLimits)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -69,6 +105,7 @@ def load_settings(**overrides: object) -> Settings:
         "redis_url": env.get("BRICKROAD_REDIS_URL") or None,
         "redis_prefix": env.get("BRICKROAD_REDIS_PREFIX", "brickroad:"),
         "signups_per_hour": int(env.get("BRICKROAD_SIGNUPS_PER_HOUR", 20)),
+        "serve_limits": ServeLimits.from_env(),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -89,21 +89,33 @@ def merge(query: Params, body: Params) -> Params:
     return {**query, **body}
 
 
+MAX_DEPTH = 64  # no parameter of ours nests deeper than a few levels
+
+
 def refuse_nul(params: Params) -> None:
     """422 for a NUL character anywhere in a parameter (nested JSON included): PostgreSQL text
-    can't hold one, and no field of ours means anything by it."""
+    can't hold one, and no field of ours means anything by it. 400 for JSON nested deeper
+    than MAX_DEPTH: the walk is iterative, so no depth can exhaust the stack."""
     for key, value in params.items():
         if "\x00" in key or _has_nul(value):
             raise Invalid(key.replace("\x00", ""), "can't contain NUL characters")
 
 
 def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    if isinstance(value, dict):
-        return any("\x00" in str(k) or _has_nul(v) for k, v in value.items())
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, (list, dict)):
+            if depth >= MAX_DEPTH:
+                raise BadRequest(f"JSON nested more than {MAX_DEPTH} levels deep")
+            if isinstance(item, dict):
+                if any("\x00" in str(k) for k in item):
+                    return True
+                item = item.values()
+            pending.extend((v, depth + 1) for v in item)
     return False
 
 

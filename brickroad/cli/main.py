@@ -67,7 +67,7 @@ def serve(
     import uvicorn
 
     from brickroad.api.app import create_app
-
+    from brickroad.api.serving import server_options
     from brickroad.services import accounts, tokens
 
     ctx = _context()
@@ -79,7 +79,7 @@ def serve(
     typer.echo(f"brickroad serving on http://{host}:{port} ({ctx.db.dialect}, {workers} worker"
                f"{'s' if workers > 1 else ''})")
     sys.stdout.flush()
-    options: dict[str, Any] = dict(host=host, port=port, log_level="warning", access_log=False)
+    options: dict[str, Any] = server_options(ctx.settings, host, port)
     if workers == 1:
         uvicorn.run(create_app(ctx, sweeper=not no_sweeper), **options)
         return
