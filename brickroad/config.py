@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MAX_BODY = 4 * 1024 * 1024
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str) -> tuple[Network, ...]:
+    """Comma-separated addresses or CIDRs: "127.0.0.1,10.0.0.0/8"."""
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in text.split(",") if p.strip())
+
+
+def env_flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class OutboundPolicy:
+    """Where webhooks and callbacks may go beyond public addresses (services/outbound.py has the rule)."""
+
+    allow_private: bool = False  # BRICKROAD_ALLOW_PRIVATE_WEBHOOKS
+    allow_networks: tuple[Network, ...] = ()  # BRICKROAD_WEBHOOK_ALLOW
+
+    @classmethod
+    def from_env(cls) -> "OutboundPolicy":
+        return cls(env_flag(os.environ.get("BRICKROAD_ALLOW_PRIVATE_WEBHOOKS")),
+                   parse_networks(os.environ.get("BRICKROAD_WEBHOOK_ALLOW", "")))
 
 
 def _env_number(name: str, default: float) -> float:
@@ -60,6 +85,7 @@ class Settings:
     redis_prefix: str = "brickroad:"
     signups_per_hour: int = 20  # new accounts per client address per hour (web sign-up form)
     serve_limits: ServeLimits = field(default_factory=ServeLimits)
+    outbound: OutboundPolicy = field(default_factory=OutboundPolicy)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -106,6 +132,7 @@ def load_settings(**overrides: object) -> Settings:
         "redis_prefix": env.get("BRICKROAD_REDIS_PREFIX", "brickroad:"),
         "signups_per_hour": int(env.get("BRICKROAD_SIGNUPS_PER_HOUR", 20)),
         "serve_limits": ServeLimits.from_env(),
+        "outbound": OutboundPolicy.from_env(),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

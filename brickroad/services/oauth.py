@@ -18,13 +18,15 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from brickroad.errors import Conflict, Invalid, NotFound
-from brickroad.services import outbox
+from brickroad.services import outbound, outbox
 from brickroad.services.context import Context
 from brickroad.services.models import User
 from brickroad.services.tokens import token_hash
 from brickroad.store import oauth as oauth_rows
 from brickroad.store import users as user_rows
 
+# The URLs this server POSTs to (the redirect URI is only ever followed by the user's browser).
+SERVER_CALLED = ("deauthorize_url", "autofetch_url")
 CODE_LIFETIME = 600  # seconds an authorization code stays redeemable
 MAX_URL = 2000
 
@@ -116,6 +118,8 @@ def register_client(
     ):
         try:
             urls[field] = validate_url(value, field, required)
+            if field in SERVER_CALLED and urls[field]:
+                outbound.check_target(str(urls[field]), field, ctx.settings.outbound)
         except Invalid as exc:
             errors.update(exc.fields)
     if errors:
