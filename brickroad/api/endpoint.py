@@ -31,6 +31,7 @@ class ApiRequest:
     params: Params
     headers: Headers
     user: User = field(init=False)
+    credential: tuple[str, str] | None = field(init=False, default=None)  # what the caller proved itself with
 
     def owner(self, username: str) -> User:
         """The user named in the path, who must be the caller (`me` is the caller)."""
@@ -132,6 +133,7 @@ def api_endpoint(
         def call(req: ApiRequest, request_bytes: int) -> Any:
             nonlocal usage, user
             if authenticated:
+                req.credential = auth.credential(req.params, req.headers)
                 req.user = user = auth.authenticate(ctx, req.params, req.headers)
                 if meter is not None:
                     usage = meter.admit(user, request_bytes)

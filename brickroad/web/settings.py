@@ -7,7 +7,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from brickroad.errors import Conflict, Invalid, NotFound
-from brickroad.services import accounts, oauth, quotas, tokens
+from brickroad.services import accounts, oauth, quotas, sessions, tokens
+from brickroad.services.models import User
 from brickroad.web.core import Web, field_errors, page
 
 APPS = "/settings/apps"
@@ -20,10 +21,16 @@ def apps_page(w: Web, status: int = 200, **extra: object) -> Response:
     host = w.request.headers.get("host")
     origin = f"{w.request.url.scheme}://{host}" if host else w.ctx.settings.base_url
     return w.render(
-        "settings_apps.html", status=status, section="apps", token=tokens.current_token(w.ctx, user), usage=usage,
+        "settings_apps.html", status=status, section="apps", token=_token_for(w, user), usage=usage,
         authorised=oauth.authorised_apps(w.ctx, user), clients=oauth.clients_of(w.ctx, user),
         origin=origin, values=extra.pop("values", {}), **extra,
     )
+
+
+def _token_for(w: Web, user: User) -> str:
+    if w.via not in sessions.FULL_LOGINS:
+        return "(log in with your password to see your auth token)"
+    return tokens.current_token(w.ctx, user)
 
 
 def show(w: Web) -> Response:
@@ -31,9 +38,9 @@ def show(w: Web) -> Response:
 
 
 def rotate_token(w: Web) -> Response:
-    user = w.require_user()
-    tokens.rotate(w.ctx, user)
-    return w.redirect(APPS, "New auth token issued. The old one no longer works.")
+    user = w.require_full_login()
+    tokens.rotate(w.ctx, user, keep_session=w.session.sid)  # every other browser is logged out
+    return w.redirect(APPS, "New auth token issued. The old one no longer works, and other devices have been logged out.")
 
 
 def api_switch(w: Web) -> Response:
