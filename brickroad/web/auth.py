@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -214,8 +214,8 @@ TOKEN_LOGIN = "/login/token"
 TICKET_LIFETIME = 300  # seconds a redirect_to_url login waits for its confirmation
 
 
-def _tickets(ctx: Context) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(ctx.settings.secret, salt="brickroad.token-login")
+def _tickets(ctx: Context) -> URLSafeSerializer:
+    return URLSafeSerializer(ctx.settings.secret, salt="brickroad.token-login")
 
 
 def token_login(ctx: Context, user: User, target: str | None, host: str | None) -> Response:
@@ -227,7 +227,7 @@ def token_login(ctx: Context, user: User, target: str | None, host: str | None) 
     can't silently log a victim's browser into someone else's account (login CSRF).
     The target must be on this site, so the link can't bounce anyone elsewhere.
     """
-    ticket = _tickets(ctx).dumps({"u": user.pk, "v": user.token_version})
+    ticket = _tickets(ctx).dumps({"u": user.pk, "v": user.token_version, "e": ctx.clock.now() + TICKET_LIFETIME})
     query = urlencode({"ticket": ticket, "next": safe_target(target, host)})
     return RedirectResponse(f"{TOKEN_LOGIN}?{query}", status_code=302)
 
@@ -235,11 +235,12 @@ def token_login(ctx: Context, user: User, target: str | None, host: str | None) 
 def _ticket_user(w: Web, ticket: str) -> User | None:
     """The user a valid, unexpired ticket names, if their token hasn't changed since and the API is on."""
     try:
-        data = _tickets(w.ctx).loads(ticket, max_age=TICKET_LIFETIME)
+        data = _tickets(w.ctx).loads(ticket)
+        expired = int(data["e"]) < w.ctx.clock.now()
         user = accounts.get_user_by_pk(w.ctx, int(data["u"]))
     except (BadSignature, KeyError, TypeError, ValueError, NotFound):
         return None
-    if user.token_version != data.get("v") or not user.api_enabled:
+    if expired or user.token_version != data.get("v") or not user.api_enabled:
         return None
     return user
 
