@@ -41,6 +41,7 @@ class OAuthClient:
     deauthorize_url: str | None
     autofetch_url: str | None
     created_at: int
+    implicit_allowed: bool = True  # may it use the implicit grant (else only code + PKCE)?
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "OAuthClient":
@@ -48,6 +49,7 @@ class OAuthClient:
             pk=row["id"], owner_id=row["owner_id"], name=row["name"], client_id=row["client_id"],
             redirect_uri=row["redirect_uri"], deauthorize_url=row["deauthorize_url"],
             autofetch_url=row["autofetch_url"], created_at=row["created_at"],
+            implicit_allowed=bool(row["implicit_allowed"]),
         )
 
 
@@ -102,6 +104,7 @@ def register_client(
     redirect_uri: str,
     deauthorize_url: str = "",
     autofetch_url: str = "",
+    implicit: bool = True,
 ) -> tuple[OAuthClient, str]:
     """A new app; returns it and its client secret (shown once, stored hashed)."""
     name = (name or "").strip()
@@ -132,7 +135,7 @@ def register_client(
             raise Conflict("name", "has already been taken")
         pk = oauth_rows.insert_client(
             conn, owner_id=owner.pk, name=name, client_id=secrets.token_urlsafe(18),
-            secret_hash=token_hash(secret), created_at=now, **urls,
+            secret_hash=token_hash(secret), created_at=now, implicit_allowed=implicit, **urls,
         )
         row = oauth_rows.client_by_pk(conn, pk)
     assert row is not None
@@ -172,13 +175,15 @@ def _derive_access_token(secret: bytes, token_pk: int, user_pk: int, client_pk: 
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def issue_access_token(ctx: Context, user: User, client: OAuthClient) -> str:
-    """A new access token for `client` acting as `user` (valid until revoked)."""
+def issue_access_token(ctx: Context, user: User, client: OAuthClient, grant_pk: int | None = None) -> str:
+    """A new access token for `client` acting as `user` (valid until revoked), issued for the
+    authorization code `grant_pk` if any (a replay of that code revokes it)."""
     now = ctx.clock.now()
     with ctx.db.write() as conn:
         # The token depends on the row id, so the row starts with a placeholder hash.
         pk = oauth_rows.insert_access_token(
-            conn, user_id=user.pk, client_id=client.pk, token_hash="pending:" + secrets.token_hex(16), created_at=now
+            conn, user_id=user.pk, client_id=client.pk, token_hash="pending:" + secrets.token_hex(16),
+            created_at=now, grant_id=grant_pk,
         )
         token = _derive_access_token(ctx.settings.secret, pk, user.pk, client.pk, now)
         oauth_rows.set_token_hash(conn, pk, token_hash(token))
@@ -257,7 +262,9 @@ def redeem_grant(ctx: Context, client: OAuthClient, code: str) -> Grant | None:
     """The grant behind `code`, used up by this call; None if unknown, expired, used or not this client's.
 
     Marking it used here, before the PKCE check, means a failed verifier burns
-    the code too: an attacker who stole a code gets one guess, not many.
+    the code too: an attacker who stole a code gets one guess, not many. A
+    second use of a code means it leaked: the tokens it issued are revoked
+    (RFC 6749 §4.1.2).
     """
     if not code or len(code) > 256:
         return None
@@ -267,6 +274,7 @@ def redeem_grant(ctx: Context, client: OAuthClient, code: str) -> Grant | None:
         if row is None or row["client_id"] != client.pk or row["expires_at"] < now:
             return None
         if not oauth_rows.use_grant(conn, row["id"], now):
+            oauth_rows.revoke_for_grant(conn, row["id"], now)
             return None
         user_row = user_rows.by_id(conn, row["user_id"])
     if user_row is None:

@@ -66,7 +66,7 @@ def register_client(w: Web) -> Response:
     try:
         client, secret = oauth.register_client(
             w.ctx, user, f.get("name", ""), f.get("redirect_uri", ""),
-            f.get("deauthorize_url", ""), f.get("autofetch_url", ""),
+            f.get("deauthorize_url", ""), f.get("autofetch_url", ""), implicit=f.get("implicit") != "false",
         )
     except (Invalid, Conflict) as exc:
         return apps_page(w, status=422, errors=field_errors(exc), values=f)
