@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
 from brickroad.errors import Conflict, Invalid, NotFound
-from brickroad.services import sessions
+from brickroad.services import quotas, sessions
 from brickroad.services.context import Context
 from brickroad.services.models import User
 from brickroad.services.tokens import derive_token, token_hash
@@ -185,8 +185,11 @@ def update_settings(
     if errors:
         raise Invalid(errors)
     with ctx.db.write() as conn:
+        before = user_rows.by_id(conn, user.pk)
         if values:
             user_rows.update_user(conn, user.pk, updated_at=ctx.clock.now(), **values)
         row = user_rows.by_id(conn, user.pk)
-    assert row is not None
+    assert row is not None and before is not None
+    if row["timezone"] != before["timezone"] and ctx.settings.quotas_enabled:
+        quotas.for_context(ctx).follow_timezone(user, before["timezone"], row["timezone"])
     return User.from_row(row)

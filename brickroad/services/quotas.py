@@ -88,6 +88,10 @@ class Counters(Protocol):
 
     def totals(self, user_pk: int, day: str) -> tuple[int, int]: ...
 
+    def add(self, user_pk: int, day: str, requests: int, nbytes: int) -> None:
+        """Count requests and bytes without an admission check."""
+        ...
+
     def flush(self) -> None: ...
 
 
@@ -137,6 +141,13 @@ class DatabaseCounters:
         with self._lock:
             base, pend = self._current((user_pk, day))
             return base[0] + pend[0], base[1] + pend[1]
+
+    def add(self, user_pk: int, day: str, requests: int, nbytes: int) -> None:
+        self._start()
+        with self._lock:
+            _base, pend = self._current((user_pk, day))
+            pend[0] += requests
+            pend[1] += nbytes
 
     def flush(self) -> None:
         with self._flushing:
@@ -225,6 +236,14 @@ class RedisCounters:
         req, used = self.redis.hmget(self._key(user_pk, day), "r", "b")
         return int(req or 0), int(used or 0)
 
+    def add(self, user_pk: int, day: str, requests: int, nbytes: int) -> None:
+        key = self._key(user_pk, day)
+        pipe = self.redis.pipeline()
+        pipe.hincrby(key, "r", requests)
+        pipe.hincrby(key, "b", nbytes)
+        pipe.expire(key, 172800)
+        pipe.execute()
+
     def flush(self) -> None:
         pass
 
@@ -272,6 +291,18 @@ class Quotas:
         req, used = self.counters.totals(user.pk, day)
         limits = self.limits(user)
         return Usage(day, req, used, limits[0], limits[1], reset_at)
+
+    def follow_timezone(self, user: User, old_timezone: str, new_timezone: str) -> None:
+        """A timezone change carries today's usage into the new zone's day, so it can't open a fresh
+        allowance: that day's counts become at least the current ones (a max, not a sum, so
+        switching back and forth never counts anything twice)."""
+        now = self.ctx.clock.now()
+        old_day, new_day = local_day(old_timezone, now)[0], local_day(new_timezone, now)[0]
+        if old_day == new_day:
+            return
+        used = self.counters.totals(user.pk, old_day)
+        there = self.counters.totals(user.pk, new_day)
+        self.counters.add(user.pk, new_day, max(0, used[0] - there[0]), max(0, used[1] - there[1]))
 
     def set_limits(self, user: User, requests: int | None, nbytes: int | None) -> None:
         for name, value in (("requests", requests), ("bytes", nbytes)):
