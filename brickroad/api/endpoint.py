@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers
+from starlette.datastructures import FormData, Headers
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Scope
@@ -16,7 +18,7 @@ from brickroad.api import auth
 from brickroad.api.coalesce import Coalescer
 from brickroad.api.params import Params, given, merge, parse_body, parse_query, refuse_nul
 from brickroad.api.responses import JSON, error_response
-from brickroad.errors import BrickroadError, Forbidden, NotFound
+from brickroad.errors import BadRequest, BrickroadError, Forbidden, NotFound
 from brickroad.services import accounts, quotas
 from brickroad.services.context import Context
 from brickroad.services.models import User
@@ -78,7 +80,7 @@ async def read_params(request: Request) -> tuple[Params, int]:
         return query, 0
     if content_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
         size = len(await request.body())  # kept by the request: form() parses it from there
-        form = await request.form()
+        form = await _multipart(request)
         body_params = {k: v for k, v in form.multi_items() if isinstance(v, str) and given(k, v)}
     else:
         body = await _read_body(request)
@@ -87,6 +89,16 @@ async def read_params(request: Request) -> tuple[Params, int]:
     params = merge(query, body_params)
     refuse_nul(params)
     return params, size
+
+
+async def _multipart(request: Request) -> FormData:
+    """The parsed multipart body; a malformed one (no boundary, too many parts) is the client's 400
+    on every path, the fast lane's included (Starlette's HTTPException would be a crash there)."""
+    try:
+        return await request.form()
+    except (MultiPartException, HTTPException) as exc:
+        message = exc.message if isinstance(exc, MultiPartException) else str(exc.detail)
+        raise BadRequest(f"Malformed multipart body: {message}") from None
 
 
 def _body_headers(scope: Scope) -> tuple[str, bool]:

@@ -192,3 +192,67 @@ def test_an_oversized_request_line_gets_431(guarded: LiveServer) -> None:
 def test_headers_just_under_the_cap_are_served(guarded: LiveServer) -> None:
     r = httpx.get(guarded.url + "/healthz", headers={"X-Pad": "a" * (LIMITS.max_header_bytes - 500)}, timeout=5)
     assert r.status_code == 200
+
+
+# ------------------------------------------------------------------ L1: integers past 64 bits
+
+HUGE = str(2**63)
+
+
+def test_ids_past_64_bits_name_nothing(http: httpx.Client, alice: Account) -> None:
+    auth = {"auth_token": alice.token}
+    for method, path in (("DELETE", f"/api/v1/users/me/webhooks/{HUGE}.json"),
+                         ("POST", f"/api/v1/users/me/webhooks/deliveries/{HUGE}/retry.json"),
+                         ("DELETE", f"/api/v1/users/me/webhooks/{10**30}.json")):
+        r = http.request(method, path, params=auth)
+        assert r.status_code == 404 and "errors" in r.json(), (path, r.status_code, r.text[:200])
+
+
+def test_a_datapoint_page_past_64_bits_is_422(http: httpx.Client, alice: Account) -> None:
+    create_goal(http, alice.token, "pages")
+    for page in (HUGE, str(2**62), "400000000000000000"):
+        r = http.get("/api/v1/users/me/goals/pages/datapoints.json", params={"auth_token": alice.token, "page": page})
+        assert r.status_code == 422 and "page" in r.json()["errors"], (page, r.status_code, r.text[:200])
+
+
+def test_a_public_goal_page_past_any_data_is_404_without_login(http: httpx.Client, alice: Account,
+                                                               server: LiveServer) -> None:
+    create_goal(http, alice.token, "open", datapublic="true")
+    for page in ("4e17", "400000000000000000", HUGE):
+        r = httpx.get(f"{server.url}/{alice.username}/open", params={"page": page}, timeout=10)
+        assert r.status_code in (200, 404), (page, r.status_code)  # never a crash
+    assert httpx.get(f"{server.url}/{alice.username}/open", params={"page": "400000000000000000"},
+                     timeout=10).status_code == 404
+
+
+def test_an_oauth_app_id_past_64_bits_is_404(server: LiveServer) -> None:
+    from tests.web.webkit import Browser
+
+    b = Browser(server.url).signup()
+    try:
+        r = b.post(f"/settings/apps/revoke/{HUGE}", {}, csrf_from="/settings/apps")
+        assert r.status_code == 404
+    finally:
+        b.close()
+
+
+# ------------------------------------------------------------------ L2: multipart in the fast lane
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])
+def test_multipart_without_a_boundary_is_400_on_the_fast_lane(http: httpx.Client, alice: Account,
+                                                              content_type: str) -> None:
+    create_goal(http, alice.token, "mp")
+    r = http.post("/api/v1/users/me/goals/mp/datapoints.json", params={"auth_token": alice.token},
+                  content=b"value=1", headers={"content-type": content_type})
+    assert r.status_code == 400 and "errors" in r.json(), r.text
+
+
+def test_multipart_with_too_many_parts_is_400_on_the_fast_lane(http: httpx.Client, alice: Account) -> None:
+    create_goal(http, alice.token, "parts")
+    boundary = "xyz"
+    part = f"--{boundary}\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nv\r\n"
+    body = (part * 1100 + f"--{boundary}--\r\n").encode()
+    r = http.post("/api/v1/users/me/goals/parts/datapoints.json", params={"auth_token": alice.token},
+                  content=body, headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 400 and "errors" in r.json(), r.text
