@@ -93,14 +93,35 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
+class ConfigError(ValueError):
+    """A setting from the environment is unusable; the message names the variable."""
+
+
+MIN_SECRET_BYTES = 32
+
+
+def check_secret(value: bytes, name: str = "BRICKROAD_SECRET") -> bytes:
+    """At least 32 bytes, and not a short pattern repeated: tokens and sessions are keyed by it.
+
+    Entropy can't be measured from one sample; length plus variety refuses the
+    usual mistakes ("secret", "changeme", "aaaa…") without rejecting random keys.
+    """
+    if len(value) < MIN_SECRET_BYTES or len(set(value)) < 8:
+        raise ConfigError(
+            f"{name} must be at least {MIN_SECRET_BYTES} bytes of random data, e.g. the output of "
+            "`python3 -c 'import secrets; print(secrets.token_hex(32))'` (or leave it unset to use secret.key)"
+        )
+    return value
+
+
 def load_secret(data_dir: Path) -> bytes:
-    """BRICKROAD_SECRET, else a random secret kept 0600 in the data dir.
+    """BRICKROAD_SECRET (checked by check_secret), else a random secret kept 0600 in the data dir.
 
     Auth tokens are derived from this secret, so it must survive restarts.
     """
     env = os.environ.get("BRICKROAD_SECRET")
     if env:
-        return env.encode()
+        return check_secret(env.encode())
     path = data_dir / "secret.key"
     if path.exists():
         return path.read_bytes().strip()

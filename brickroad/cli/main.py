@@ -9,7 +9,7 @@ import typer
 
 from brickroad.cli import client_cmds
 from brickroad.cli import graph as graph_cmd
-from brickroad.config import load_settings
+from brickroad.config import ConfigError, load_settings
 from brickroad.errors import BrickroadError
 
 if TYPE_CHECKING:
@@ -39,7 +39,12 @@ def _context() -> "Context":
     from brickroad.services.context import Context
     from brickroad.store.migrate import upgrade
 
-    ctx = Context.create(load_settings())
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    ctx = Context.create(settings)
     upgrade(ctx.db)
     return ctx
 
