@@ -57,6 +57,9 @@ class ServeLimits:
     keep_alive: float = 5.0  # idle seconds between requests on one connection
     max_header_bytes: int = 32 * 1024  # request line + headers; past it: 431 and close
     max_connections: int = 2000  # open connections per process; more are closed at once
+    # Addresses of reverse proxies whose X-Forwarded-For/-Proto to believe; none by default, so a
+    # client can't pick the address the login and sign-up limits count it under.
+    trusted_proxies: str = ""
 
     @classmethod
     def from_env(cls) -> "ServeLimits":
@@ -67,6 +70,7 @@ class ServeLimits:
             keep_alive=_env_number("BRICKROAD_KEEP_ALIVE", d.keep_alive),
             max_header_bytes=int(_env_number("BRICKROAD_MAX_HEADER_BYTES", d.max_header_bytes)),
             max_connections=int(_env_number("BRICKROAD_MAX_CONNECTIONS", d.max_connections)),
+            trusted_proxies=os.environ.get("BRICKROAD_TRUSTED_PROXIES", "").strip(),
         )
 
 

@@ -123,5 +123,6 @@ def server_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
     protocol = GuardedHttpTools if limits == ServeLimits.from_env() else GuardedHttpTools.bound(limits)
     return dict(
         host=host, port=port, http=protocol, timeout_keep_alive=limits.keep_alive,
+        proxy_headers=bool(limits.trusted_proxies), forwarded_allow_ips=limits.trusted_proxies or None,
         log_level="warning", access_log=False,
     )

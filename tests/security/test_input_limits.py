@@ -6,42 +6,28 @@ builds it, with short limits so each attack is refused within a second.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import socket
-import threading
 import time
 from collections.abc import Iterator
 
 import httpx
 import orjson
 import pytest
-import uvicorn
 
-from brickroad.api.app import create_app
-from brickroad.api.serving import server_options
 from brickroad.config import ServeLimits
 from brickroad.services.context import Context
 from tests.api.goalkit import create_goal
 from tests.conftest import Account, LiveServer
+from tests.security.kit import CliServer
 
 LIMITS = ServeLimits(header_timeout=0.5, body_timeout=0.5, keep_alive=5, max_header_bytes=8 * 1024, max_connections=4)
 
 
-class GuardedServer(LiveServer):
-    """The server as `brickroad serve` configures it (server_options), with LIMITS."""
-
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        settings = dataclasses.replace(ctx.settings, serve_limits=LIMITS)
-        config = uvicorn.Config(create_app(ctx), **server_options(settings, "127.0.0.1", self.port))
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-
 @pytest.fixture(scope="module")
 def guarded(ctx: Context) -> Iterator[LiveServer]:
-    live = GuardedServer(ctx)
+    """The server as `brickroad serve` configures it, with LIMITS."""
+    live = CliServer(ctx, LIMITS)
     live.start()
     yield live
     live.stop()

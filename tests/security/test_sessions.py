@@ -10,10 +10,13 @@ import pytest
 from starlette.responses import Response
 
 from brickroad.clock import ManualClock
+from brickroad.config import ServeLimits
 from brickroad.services import accounts, oauth, sessions, tokens
 from brickroad.services.context import Context
 from brickroad.web import session as cookies
+from brickroad.web.throttle import LoginThrottle
 from tests.conftest import Account, LiveServer
+from tests.security.kit import CliServer
 from tests.web.webkit import PASSWORD, Browser, csrf_of
 
 COOKIE = cookies.COOKIE
@@ -208,3 +211,36 @@ def test_a_login_ticket_dies_with_the_token_and_with_time(
     r = b.get("/api/v1/users/me.json", params={"auth_token": fresh, "redirect_to_url": "/"})
     clock.advance(3600)
     assert b.get(r.headers["location"]).status_code == 400
+
+
+# ------------------------------------------------------------------ L6
+
+
+def test_failed_logins_are_capped_per_name_across_addresses() -> None:
+    limiter = LoginThrottle(per_name=10)
+    for n in range(10):
+        assert limiter.retry_after(f"10.0.0.{n}", "Victim") == 0
+        limiter.failed(f"10.0.0.{n}", "victim")
+    assert limiter.retry_after("10.0.0.99", "victim") > 0  # a fresh address doesn't help
+    assert limiter.retry_after("10.0.0.99", "someone_else") == 0
+
+
+@pytest.mark.parametrize("trusted", ["", "127.0.0.1"])
+def test_x_forwarded_for_counts_only_behind_a_configured_proxy(ctx: Context, make_user: Callable[..., Account],
+                                                               trusted: str) -> None:
+    account = make_user(password=PASSWORD)
+    live = CliServer(ctx, ServeLimits(trusted_proxies=trusted))
+    live.start()
+    try:
+        b = Browser(live.url)
+        statuses = []
+        for n in range(7):  # each "from" another address, as a client would claim
+            b.http.headers["X-Forwarded-For"] = f"203.0.113.{n}"
+            statuses.append(b.post("/login", {"username": account.username, "password": "wrong"}).status_code)
+        b.close()
+    finally:
+        live.stop()
+    if trusted:  # the proxy's word is taken: seven addresses, one failure each
+        assert statuses == [401] * 7
+    else:  # the header is ignored: one address, throttled after five failures
+        assert statuses[:5] == [401] * 5 and statuses[5:] == [429, 429]
