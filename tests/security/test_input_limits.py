@@ -242,3 +242,15 @@ def test_multipart_with_too_many_parts_is_400_on_the_fast_lane(http: httpx.Clien
     r = http.post("/api/v1/users/me/goals/parts/datapoints.json", params={"auth_token": alice.token},
                   content=body, headers={"content-type": f"multipart/form-data; boundary={boundary}"})
     assert r.status_code == 400 and "errors" in r.json(), r.text
+
+
+# ------------------------------------------------------------------ Info: SVG served as a document
+
+
+def test_svg_graphs_carry_a_policy_that_runs_no_script(http: httpx.Client, alice: Account) -> None:
+    create_goal(http, alice.token, "svgpolicy", title="<script>alert(1)</script>")
+    r = http.get(f"/graphs/{alice.username}+svgpolicy.svg")
+    assert r.status_code == 200
+    policy = r.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "sandbox" in policy and "script-src" not in policy
+    assert r.headers["x-content-type-options"] == "nosniff"
