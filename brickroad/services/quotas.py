@@ -79,6 +79,12 @@ def local_day(timezone: str, now: int) -> tuple[str, int]:
     return local.strftime("%Y%m%d"), int(midnight.timestamp())
 
 
+def refused(requests: int, used: int, nbytes: int, limits: tuple[int, int]) -> bool:
+    """Is a request of nbytes over the allowance? Its own body counts before it is admitted, so
+    one request can't carry the day past the byte limit (only its answer, unknown yet, can)."""
+    return requests >= limits[0] or used >= limits[1] or used + nbytes > limits[1]
+
+
 class Counters(Protocol):
     def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int]) -> tuple[bool, int, int]:
         """Count one request of nbytes unless a limit is already reached; return (admitted, requests, bytes)."""
@@ -125,7 +131,7 @@ class DatabaseCounters:
         with self._lock:
             base, pend = self._current((user_pk, day))
             requests, used = base[0] + pend[0], base[1] + pend[1]
-            if requests >= limits[0] or used >= limits[1]:
+            if refused(requests, used, nbytes, limits):
                 return False, requests, used
             pend[0] += 1
             pend[1] += nbytes
@@ -206,7 +212,9 @@ class RedisCounters:
     _ADMIT = """
     local r = tonumber(redis.call('HGET', KEYS[1], 'r') or '0')
     local b = tonumber(redis.call('HGET', KEYS[1], 'b') or '0')
-    if r >= tonumber(ARGV[2]) or b >= tonumber(ARGV[3]) then return {0, r, b} end
+    if r >= tonumber(ARGV[2]) or b >= tonumber(ARGV[3]) or b + tonumber(ARGV[1]) > tonumber(ARGV[3]) then
+        return {0, r, b}
+    end
     r = redis.call('HINCRBY', KEYS[1], 'r', 1)
     b = redis.call('HINCRBY', KEYS[1], 'b', ARGV[1])
     redis.call('EXPIRE', KEYS[1], 172800)

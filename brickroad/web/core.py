@@ -58,12 +58,11 @@ class Web:
     user: User | None
     form: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    via: str | None = None  # how the session logged in (services/sessions.py)
 
     @property
     def query(self) -> dict[str, str]:
         return dict(self.request.query_params)
-
-    via: str | None = None  # how the session logged in (services/sessions.py)
 
     def require_user(self) -> User:
         if self.user is None:

@@ -79,3 +79,15 @@ def test_the_allowance_still_resets_at_local_midnight(
     assert http.get(ME, params={"auth_token": account.token}).status_code == 429
     clock.advance(22 * 3600)  # past midnight in Kiritimati
     assert http.get(ME, params={"auth_token": account.token}).status_code == 200
+
+
+def test_one_request_cannot_carry_the_day_past_the_byte_limit(
+        http: httpx.Client, ctx: Context, make_user: Callable[..., Account], clock: ManualClock) -> None:
+    account = make_user(timezone=WEST)
+    quotas.for_context(ctx).set_limits(account.user, 1000, 20_000)
+    big = {"auth_token": account.token, "default_leadtime": "1", "pad": "p" * 50_000}
+    r = http.put(ME, data=big)
+    assert r.status_code == 429 and "errors" in r.json()
+    assert quotas.for_context(ctx).today(account.user).bytes == 0  # refused before it was counted
+    small = http.put(ME, data={"auth_token": account.token, "default_leadtime": "1"})
+    assert small.status_code == 200
