@@ -79,15 +79,16 @@ def local_day(timezone: str, now: int) -> tuple[str, int]:
     return local.strftime("%Y%m%d"), int(midnight.timestamp())
 
 
-def refused(requests: int, used: int, nbytes: int, limits: tuple[int, int]) -> bool:
-    """Is a request of nbytes over the allowance? Its own body counts before it is admitted, so
-    one request can't carry the day past the byte limit (only its answer, unknown yet, can)."""
-    return requests >= limits[0] or used >= limits[1] or used + nbytes > limits[1]
+def refused(requests: int, used: int, nbytes: int, limits: tuple[int, int], calls: int = 1) -> bool:
+    """Are `calls` more requests carrying nbytes over the allowance? The body counts before it is
+    admitted, so one request can't carry the day past the byte limit (only its answer, unknown yet, can)."""
+    return requests + calls > limits[0] or used >= limits[1] or used + nbytes > limits[1]
 
 
 class Counters(Protocol):
-    def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int]) -> tuple[bool, int, int]:
-        """Count one request of nbytes unless a limit is already reached; return (admitted, requests, bytes)."""
+    def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int],
+                calls: int = 1) -> tuple[bool, int, int]:
+        """Count `calls` requests of nbytes in all unless that passes a limit; return (admitted, requests, bytes)."""
         ...
 
     def add_bytes(self, user_pk: int, day: str, nbytes: int) -> tuple[int, int]: ...
@@ -126,16 +127,17 @@ class DatabaseCounters:
             base = [base[0] + inflight[0], base[1] + inflight[1]]
         return base, self._pending.setdefault(key, [0, 0])
 
-    def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int]) -> tuple[bool, int, int]:
+    def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int],
+                calls: int = 1) -> tuple[bool, int, int]:
         self._start()
         with self._lock:
             base, pend = self._current((user_pk, day))
             requests, used = base[0] + pend[0], base[1] + pend[1]
-            if refused(requests, used, nbytes, limits):
+            if refused(requests, used, nbytes, limits, calls):
                 return False, requests, used
-            pend[0] += 1
+            pend[0] += calls
             pend[1] += nbytes
-            return True, requests + 1, used + nbytes
+            return True, requests + calls, used + nbytes
 
     def add_bytes(self, user_pk: int, day: str, nbytes: int) -> tuple[int, int]:
         with self._lock:
@@ -212,10 +214,11 @@ class RedisCounters:
     _ADMIT = """
     local r = tonumber(redis.call('HGET', KEYS[1], 'r') or '0')
     local b = tonumber(redis.call('HGET', KEYS[1], 'b') or '0')
-    if r >= tonumber(ARGV[2]) or b >= tonumber(ARGV[3]) or b + tonumber(ARGV[1]) > tonumber(ARGV[3]) then
+    if r + tonumber(ARGV[4]) > tonumber(ARGV[2]) or b >= tonumber(ARGV[3])
+            or b + tonumber(ARGV[1]) > tonumber(ARGV[3]) then
         return {0, r, b}
     end
-    r = redis.call('HINCRBY', KEYS[1], 'r', 1)
+    r = redis.call('HINCRBY', KEYS[1], 'r', ARGV[4])
     b = redis.call('HINCRBY', KEYS[1], 'b', ARGV[1])
     redis.call('EXPIRE', KEYS[1], 172800)
     return {1, r, b}
@@ -229,8 +232,9 @@ class RedisCounters:
     def _key(self, user_pk: int, day: str) -> str:
         return f"{self.prefix}usage:{user_pk}:{day}"
 
-    def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int]) -> tuple[bool, int, int]:
-        ok, req, used = self._admit(keys=[self._key(user_pk, day)], args=[nbytes, limits[0], limits[1]])
+    def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int],
+                calls: int = 1) -> tuple[bool, int, int]:
+        ok, req, used = self._admit(keys=[self._key(user_pk, day)], args=[nbytes, limits[0], limits[1], calls])
         return bool(ok), int(req), int(used)
 
     def add_bytes(self, user_pk: int, day: str, nbytes: int) -> tuple[int, int]:
@@ -278,12 +282,13 @@ class Quotas:
         s = self.ctx.settings
         return (req if req is not None else s.quota_requests, nbytes if nbytes is not None else s.quota_bytes)
 
-    def admit(self, user: User, request_bytes: int) -> Usage:
-        """Count a request, or raise QuotaExceeded if the day's allowance is used up."""
+    def admit(self, user: User, request_bytes: int, calls: int = 1) -> Usage:
+        """Count a request (or `calls` of them: a v2 batch's inner calls), or raise QuotaExceeded
+        if the day's allowance can't take them."""
         now = self.ctx.clock.now()
         day, reset_at = local_day(user.timezone, now)
         limits = self.limits(user)
-        ok, req, used = self.counters.try_add(user.pk, day, request_bytes, limits)
+        ok, req, used = self.counters.try_add(user.pk, day, request_bytes, limits, calls)
         usage = Usage(day, req, used, limits[0], limits[1], reset_at)
         if not ok:
             raise QuotaExceeded(usage, now)

@@ -91,3 +91,16 @@ def test_one_request_cannot_carry_the_day_past_the_byte_limit(
     assert quotas.for_context(ctx).today(account.user).bytes == 0  # refused before it was counted
     small = http.put(ME, data={"auth_token": account.token, "default_leadtime": "1"})
     assert small.status_code == 200
+
+
+def test_each_call_in_a_v2_batch_counts(http: httpx.Client, ctx: Context, make_user: Callable[..., Account],
+                                        clock: ManualClock) -> None:
+    account = make_user(timezone=WEST)
+    quotas.for_context(ctx).set_limits(account.user, 10, 10**9)
+    batch = {"service": "batch", "requests": [{"service": "goal.list"}] * 4}
+    r = http.post("/api/v2", json=batch, auth=(account.token, ""))
+    assert r.status_code == 200 and _remaining(r) == 10 - 4
+    r = http.post("/api/v2", json={"service": "batch", "requests": [{"service": "goal.list"}] * 7},
+                  auth=(account.token, ""))
+    assert r.status_code == 429 and r.json()["status"] == "error"  # 7 more don't fit in what is left
+    assert quotas.for_context(ctx).today(account.user).requests == 5  # the refused batch counted once
