@@ -71,7 +71,18 @@ class _Call:
 
 
 async def read_params(request: Request) -> tuple[Params, int]:
-    """Query, form and JSON parameters merged (the body wins), and the body's size."""
+    """Query, form and JSON parameters merged (the body wins), and the body's size.
+
+    A client that leaves (or is timed out, api/serving.py) mid-body gets a 400 it won't read:
+    its behaviour is no crash of ours, so nothing is logged.
+    """
+    try:
+        return await _read_params(request)
+    except ClientDisconnect:
+        raise BadRequest("The client disconnected before sending the whole body") from None
+
+
+async def _read_params(request: Request) -> tuple[Params, int]:
     scope = request.scope
     content_type, has_body = _body_headers(scope)
     query = parse_query(scope.get("query_string", b""))

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from brickroad.errors import BrickroadError, Forbidden, Invalid, NotFound
@@ -162,7 +162,10 @@ def page(handler: Handler, csrf: bool = True) -> Callable[[Request], Any]:
         session = cookies.load(request, ctx.settings.secret)
         form: dict[str, str] = {}
         if request.method == "POST":
-            data = await request.form()
+            try:
+                data = await request.form()
+            except ClientDisconnect:  # left mid-body (or timed out): nobody to answer, nothing to log
+                return Response(status_code=400)
             # Last value wins: a hidden "false" followed by a checked checkbox's "true".
             form = {k: v for k, v in data.multi_items() if isinstance(v, str)}
         if any("\x00" in k + v for k, v in [*form.items(), *request.query_params.multi_items()]):
