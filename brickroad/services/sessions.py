@@ -51,6 +51,7 @@ def start(ctx: Context, user: User, via: str) -> str:
     secret = secrets.token_urlsafe(32)
     now = ctx.clock.now()
     with ctx.db.write() as conn:
+        session_rows.prune(conn, user.pk, now)  # keeps the table to live sessions, user by user
         session_rows.insert_session(conn, user_id=user.pk, secret_hash=_hash(secret), via=via,
                                     created_at=now, expires_at=now + LIFETIME)
     return secret

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, insert, or_, select, update
 
 from brickroad.store.tables import users, web_sessions
 
@@ -39,3 +39,11 @@ def end_for_user(conn: Connection, user_id: int, now: int, *, via: str | None = 
     if keep_hash is not None:
         stmt = stmt.where(web_sessions.c.secret_hash != keep_hash)
     return int(conn.execute(stmt.values(ended_at=now)).rowcount)
+
+
+def prune(conn: Connection, user_id: int, now: int) -> None:
+    """Forget a user's ended and expired sessions (they can never come back)."""
+    conn.execute(delete(web_sessions).where(
+        web_sessions.c.user_id == user_id,
+        or_(web_sessions.c.ended_at.is_not(None), web_sessions.c.expires_at <= now),
+    ))

@@ -244,3 +244,19 @@ def test_x_forwarded_for_counts_only_behind_a_configured_proxy(ctx: Context, mak
         assert statuses == [401] * 7
     else:  # the header is ignored: one address, throttled after five failures
         assert statuses[:5] == [401] * 5 and statuses[5:] == [429, 429]
+
+
+def test_ended_and_expired_sessions_are_forgotten_when_the_user_logs_in_again(
+        ctx: Context, make_user: Callable[..., Account], clock: ManualClock) -> None:
+    from sqlalchemy import func, select
+
+    from brickroad.store.tables import web_sessions
+
+    account = make_user()
+    sessions.end(ctx, sessions.start(ctx, account.user, sessions.PASSWORD))
+    sessions.start(ctx, account.user, sessions.PASSWORD)
+    clock.advance(sessions.LIFETIME + 1)
+    live = sessions.start(ctx, account.user, sessions.PASSWORD)
+    with ctx.db.read() as conn:
+        rows = conn.execute(select(func.count()).where(web_sessions.c.user_id == account.user.pk)).scalar_one()
+    assert rows == 1 and sessions.lookup(ctx, live) is not None
