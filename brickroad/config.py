@@ -35,6 +35,10 @@ class OutboundPolicy:
                    parse_networks(os.environ.get("BRICKROAD_WEBHOOK_ALLOW", "")))
 
 
+class ConfigError(ValueError):
+    """A setting from the environment is unusable; the message names the variable."""
+
+
 def _env_number(name: str, default: float) -> float:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -42,9 +46,9 @@ def _env_number(name: str, default: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
     if value <= 0:
-        raise ValueError(f"{name} must be positive, not {raw!r}")
+        raise ConfigError(f"{name} must be positive, not {raw!r}")
     return value
 
 
@@ -95,10 +99,6 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
-
-
-class ConfigError(ValueError):
-    """A setting from the environment is unusable; the message names the variable."""
 
 
 MIN_SECRET_BYTES = 32
