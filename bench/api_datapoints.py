@@ -166,7 +166,7 @@ def run_backend(name: str, url: str, bare_port: int, args: argparse.Namespace) -
     out = []
     for mode, extra in QUOTA_MODES.items():
         port = free_port()
-        env = {"BRICKROAD_DATA_DIR": data_dir, "BRICKROAD_DATABASE_URL": url, "BRICKROAD_SECRET": "bench", **extra}
+        env = {"BRICKROAD_DATA_DIR": data_dir, "BRICKROAD_DATABASE_URL": url, "BRICKROAD_SECRET": "bench-secret-0123456789-abcdefghijklmnop", **extra}
         server = start_server("brickroad.api.asgi:create", port, env=env, factory=True)
         figures = Figures(name, mode, [], [], [], 0)
         try:

@@ -41,7 +41,7 @@ def bench_instance() -> tuple[dict[str, str], str]:
 
     Quotas stay on (they are part of every request) with limits out of the load's reach.
     """
-    env = {"BRICKROAD_DATA_DIR": tempfile.mkdtemp(prefix="brickroad-bench-"), "BRICKROAD_SECRET": "bench",
+    env = {"BRICKROAD_DATA_DIR": tempfile.mkdtemp(prefix="brickroad-bench-"), "BRICKROAD_SECRET": "bench-secret-0123456789-abcdefghijklmnop",
            "BRICKROAD_QUOTA_REQUESTS": "1000000000", "BRICKROAD_QUOTA_BYTES": "1000000000000"}
     brickroad = os.path.join(os.path.dirname(sys.executable), "brickroad")
     out = subprocess.run([brickroad, "user", "create", "bench"], env={**os.environ, **env},

@@ -28,7 +28,7 @@ from sqlalchemy import text
 
 from brickroad.api.app import create_app
 from brickroad.clock import ManualClock
-from brickroad.config import load_settings
+from brickroad.config import OutboundPolicy, load_settings, parse_networks
 from brickroad.services import accounts, tokens
 from brickroad.services.context import Context
 from brickroad.services.models import User
@@ -102,6 +102,8 @@ def ctx(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         secret=b"test-secret",
         max_body_bytes=1024 * 1024,
         signups_per_hour=10_000,  # every test signs up from 127.0.0.1; test_security checks the limit
+        # Test receivers listen on 127.0.0.1 (as the jobs tests' JobSettings allow); all else private stays refused.
+        outbound=OutboundPolicy(allow_networks=parse_networks("127.0.0.1/32")),
     )
     context = Context(db=Database(database_url), settings=settings, clock=ManualClock(START))
     upgrade(context.db)

@@ -52,6 +52,19 @@ def credential(params: Mapping[str, object], headers: Mapping[str, str]) -> tupl
     return ("authorization", header) if header else None
 
 
+def is_personal_token(ctx: Context, credential: tuple[str, str] | None, user: User) -> bool:
+    """Whether `credential` (from `credential()`) is `user`'s personal auth token, not an OAuth access token."""
+    if credential is None or credential[0] == "access_token":
+        return False
+    kind, value = credential
+    if kind == "authorization":
+        scheme = value.split(" ", 1)[0].lower()
+        candidates = [value[7:].strip()] if scheme == "bearer" else _basic_credentials(value) if scheme == "basic" else []
+    else:
+        candidates = [value]
+    return any((owner := tokens.user_for_token(ctx, c)) is not None and owner.pk == user.pk for c in candidates)
+
+
 def drop_credentials(params: dict[str, object]) -> None:
     """Remove credential params, so services never see them (as `authenticate` does)."""
     params.pop("auth_token", None)

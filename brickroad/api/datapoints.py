@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from brickroad.api.endpoint import ApiRequest, Batched
-from brickroad.api.params import as_bool, as_int
+from brickroad.api.params import INT64_MAX, as_bool, as_int
 from brickroad.services.beeminder_json import datapoint_json
 from brickroad.errors import Invalid
 from brickroad.services import datapoints as point_service
@@ -31,6 +31,8 @@ def list_points(req: ApiRequest) -> list[dict[str, Any]]:
     sort = str(req.params.get("sort") or "id")
     page = _nonneg(req, "page", 1)
     per = _nonneg(req, "per")
+    if page is not None and (page - 1) * (25 if per is None else per) > INT64_MAX:
+        raise Invalid("page", "is out of range")  # its offset is past what the database can count
     points = point_service.listing(
         req.ctx, user, req.path["slug"], sort=sort, count=_nonneg(req, "count"),
         page=page, per=25 if per is None else per,

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers
+from starlette.datastructures import FormData, Headers
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Scope
@@ -16,7 +18,7 @@ from brickroad.api import auth
 from brickroad.api.coalesce import Coalescer
 from brickroad.api.params import Params, given, merge, parse_body, parse_query, refuse_nul
 from brickroad.api.responses import JSON, error_response
-from brickroad.errors import BrickroadError, Forbidden, NotFound
+from brickroad.errors import BadRequest, BrickroadError, Forbidden, NotFound
 from brickroad.services import accounts, current, quotas
 from brickroad.services.context import Context
 from brickroad.services.models import User
@@ -31,6 +33,7 @@ class ApiRequest:
     params: Params
     headers: Headers
     user: User = field(init=False)
+    credential: tuple[str, str] | None = field(init=False, default=None)  # what the caller proved itself with
 
     def owner(self, username: str) -> User:
         """The user named in the path, who must be the caller (`me` is the caller)."""
@@ -68,7 +71,18 @@ class _Call:
 
 
 async def read_params(request: Request) -> tuple[Params, int]:
-    """Query, form and JSON parameters merged (the body wins), and the body's size."""
+    """Query, form and JSON parameters merged (the body wins), and the body's size.
+
+    A client that leaves (or is timed out, api/serving.py) mid-body gets a 400 it won't read:
+    its behaviour is no crash of ours, so nothing is logged.
+    """
+    try:
+        return await _read_params(request)
+    except ClientDisconnect:
+        raise BadRequest("The client disconnected before sending the whole body") from None
+
+
+async def _read_params(request: Request) -> tuple[Params, int]:
     scope = request.scope
     content_type, has_body = _body_headers(scope)
     query = parse_query(scope.get("query_string", b""))
@@ -77,7 +91,7 @@ async def read_params(request: Request) -> tuple[Params, int]:
         return query, 0
     if content_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
         size = len(await request.body())  # kept by the request: form() parses it from there
-        form = await request.form()
+        form = await _multipart(request)
         body_params = {k: v for k, v in form.multi_items() if isinstance(v, str) and given(k, v)}
     else:
         body = await _read_body(request)
@@ -86,6 +100,16 @@ async def read_params(request: Request) -> tuple[Params, int]:
     params = merge(query, body_params)
     refuse_nul(params)
     return params, size
+
+
+async def _multipart(request: Request) -> FormData:
+    """The parsed multipart body; a malformed one (no boundary, too many parts) is the client's 400
+    on every path, the fast lane's included (Starlette's HTTPException would be a crash there)."""
+    try:
+        return await request.form()
+    except (MultiPartException, HTTPException) as exc:
+        message = exc.message if isinstance(exc, MultiPartException) else str(exc.detail)
+        raise BadRequest(f"Malformed multipart body: {message}") from None
 
 
 def _body_headers(scope: Scope) -> tuple[str, bool]:
@@ -132,6 +156,7 @@ def api_endpoint(
         def call(req: ApiRequest, request_bytes: int) -> Any:
             nonlocal usage, user
             if authenticated and user is None:  # once: a second try (current.NotCurrent) is the same request
+                req.credential = auth.credential(req.params, req.headers)
                 req.user = user = auth.authenticate(ctx, req.params, req.headers)
                 if meter is not None:
                     usage = meter.admit(user, request_bytes)

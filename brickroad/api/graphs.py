@@ -17,6 +17,10 @@ from brickroad.services import graph_images
 from brickroad.services.context import Context
 
 
+IMAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                 "X-Content-Type-Options": "nosniff"}
+
+
 async def graph_image(request: Request) -> Response:
     ctx: Context = request.app.state.ctx
     try:
@@ -24,7 +28,8 @@ async def graph_image(request: Request) -> Response:
         img = await run_in_threadpool(graph_images.image, ctx, user, slug, kind)
     except NotFound:
         return Response("Not found", status_code=404, media_type="text/plain")
-    headers = {"ETag": f'"{img.etag}"', "Cache-Control": "public, max-age=60"}
+    # An SVG opened on its own is a document: no script may run in it, whatever a title holds.
+    headers = {"ETag": f'"{img.etag}"', "Cache-Control": "public, max-age=60", **IMAGE_HEADERS}
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
     return Response(img.body, media_type=img.media_type, headers=headers)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from brickroad.errors import BadRequest, Invalid, NotAcceptable
+from brickroad.errors import BadRequest, Invalid, NotAcceptable, NotFound
 
 Params = dict[str, Any]
 
@@ -89,21 +89,33 @@ def merge(query: Params, body: Params) -> Params:
     return {**query, **body}
 
 
+MAX_DEPTH = 64  # no parameter of ours nests deeper than a few levels
+
+
 def refuse_nul(params: Params) -> None:
     """422 for a NUL character anywhere in a parameter (nested JSON included): PostgreSQL text
-    can't hold one, and no field of ours means anything by it."""
+    can't hold one, and no field of ours means anything by it. 400 for JSON nested deeper
+    than MAX_DEPTH: the walk is iterative, so no depth can exhaust the stack."""
     for key, value in params.items():
         if "\x00" in key or _has_nul(value):
             raise Invalid(key.replace("\x00", ""), "can't contain NUL characters")
 
 
 def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    if isinstance(value, dict):
-        return any("\x00" in str(k) or _has_nul(v) for k, v in value.items())
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, (list, dict)):
+            if depth >= MAX_DEPTH:
+                raise BadRequest(f"JSON nested more than {MAX_DEPTH} levels deep")
+            if isinstance(item, dict):
+                if any("\x00" in str(k) for k in item):
+                    return True
+                item = item.values()
+            pending.extend((v, depth + 1) for v in item)
     return False
 
 
@@ -133,6 +145,18 @@ def as_int(value: Any, field: str) -> int:
 
 
 INT64_MAX = 2**63 - 1
+
+
+def path_id(value: str) -> int:
+    """A numeric id from a path: anything that can't be a stored id (not a number, or past
+    64 bits, which the database can't even compare) names nothing, so NotFound."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise NotFound() from None
+    if not 0 < n <= INT64_MAX:
+        raise NotFound()
+    return n
 
 
 def _whole(value: Any, field: str) -> int:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from brickroad.api import auth
 from brickroad.api.endpoint import ApiRequest
 from brickroad.api.params import as_int, get_bool
+from brickroad.errors import Forbidden, Invalid
 from brickroad.services.beeminder_json import goal_json
-from brickroad.errors import Invalid
 from brickroad.services import accounts
 from brickroad.services import current
 from brickroad.services import goals as goal_service
 from brickroad.services.models import User
 from brickroad.store.ids import public_id
+
+PERSONAL_TOKEN_ONLY = "redirect_to_url logs you into the website: it takes your personal auth_token, not an access_token."
 
 
 def user_json(user: User, goals: list[Any], urgency_load: int = 0) -> dict[str, Any]:
@@ -43,6 +46,9 @@ def get_user(req: ApiRequest) -> Any:  # a dict, or the redirect response
     p = req.params
     if "redirect_to_url" in p:
         # REFERENCE §4.2: log the token's owner into the website, then 302 (same site only).
+        # Only the personal token may: a session can do what no OAuth app may (see the token, set a password).
+        if not auth.is_personal_token(req.ctx, req.credential, user):
+            raise Forbidden(PERSONAL_TOKEN_ONLY)
         from brickroad.web.auth import token_login
 
         return token_login(req.ctx, user, str(p["redirect_to_url"]), req.headers.get("host"))

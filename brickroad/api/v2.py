@@ -27,6 +27,7 @@ from brickroad.services import charges as charge_service
 from brickroad.services import datapoints as point_service
 from brickroad.services import current
 from brickroad.services import goals as goal_service
+from brickroad.services import quotas
 from brickroad.services.goal_models import Charge, Datapoint, Goal
 from brickroad.services.models import User
 from brickroad.store import xids as xid_rows
@@ -298,6 +299,9 @@ def _batch(req: ApiRequest) -> dict[str, Any]:
         raise Invalid("requests", "must be a non-empty array of service documents")
     if len(requests) > MAX_BATCH:
         raise Invalid("requests", f"at most {MAX_BATCH} requests per batch")
+    if req.ctx.settings.quotas_enabled and len(requests) > 1:
+        # Each inner call counts as a request (the batch itself was one): count what is done.
+        quotas.for_context(req.ctx).admit(req.user, 0, calls=len(requests) - 1)
     answers = []
     # One transaction: every service call below joins it, so one failure undoes all.
     with req.ctx.db.write():

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from brickroad.api.endpoint import ApiRequest
-from brickroad.api.params import as_int
-from brickroad.errors import NotFound
+from brickroad.api.params import as_int, path_id
 from brickroad.services import webhooks
 from brickroad.services.webhooks import Delivery, Subscription
 
@@ -45,18 +44,12 @@ def create_webhook(req: ApiRequest) -> dict[str, Any]:
 
 def delete_webhook(req: ApiRequest) -> dict[str, Any]:
     user = req.owner(req.path["username"])
-    try:
-        sub_id = int(req.path["sub_id"])
-    except ValueError:
-        raise NotFound() from None
+    sub_id = path_id(req.path["sub_id"])
     webhooks.unsubscribe(req.ctx, user, sub_id)
     return {"id": sub_id, "deleted": True}
 
 
 def retry_delivery(req: ApiRequest) -> dict[str, Any]:
     user = req.owner(req.path["username"])
-    try:
-        delivery_id = int(req.path["delivery_id"])
-    except ValueError:
-        raise NotFound() from None
+    delivery_id = path_id(req.path["delivery_id"])
     return _delivery(webhooks.retry_delivery(req.ctx, user, delivery_id))

@@ -9,7 +9,7 @@ import typer
 
 from brickroad.cli import client_cmds
 from brickroad.cli import graph as graph_cmd
-from brickroad.config import load_settings
+from brickroad.config import ConfigError, load_settings
 from brickroad.errors import BrickroadError
 
 if TYPE_CHECKING:
@@ -39,7 +39,12 @@ def _context() -> "Context":
     from brickroad.services.context import Context
     from brickroad.store.migrate import upgrade
 
-    ctx = Context.create(load_settings())
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    ctx = Context.create(settings)
     upgrade(ctx.db)
     return ctx
 
@@ -67,7 +72,7 @@ def serve(
     import uvicorn
 
     from brickroad.api.app import create_app
-
+    from brickroad.api.serving import server_options
     from brickroad.services import accounts, tokens
 
     ctx = _context()
@@ -79,7 +84,7 @@ def serve(
     typer.echo(f"brickroad serving on http://{host}:{port} ({ctx.db.dialect}, {workers} worker"
                f"{'s' if workers > 1 else ''})")
     sys.stdout.flush()
-    options: dict[str, Any] = dict(host=host, port=port, log_level="warning", access_log=False)
+    options: dict[str, Any] = server_options(ctx.settings, host, port)
     if workers == 1:
         uvicorn.run(create_app(ctx, sweeper=not no_sweeper), **options)
         return

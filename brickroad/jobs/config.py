@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import socket
 from dataclasses import dataclass, field
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+from brickroad.config import Network, OutboundPolicy, env_flag, parse_networks
 
-
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def parse_networks(text: str) -> tuple[Network, ...]:
-    """Comma-separated addresses or CIDRs: "127.0.0.1,10.0.0.0/8"."""
-    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in text.split(",") if p.strip())
+__all__ = ["JobSettings", "parse_networks"]
 
 
 @dataclass(frozen=True)
@@ -46,12 +38,17 @@ class JobSettings:
     smtp_timeout: float = 10.0
     worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
+    @property
+    def outbound(self) -> OutboundPolicy:
+        return OutboundPolicy(self.allow_private, self.allow_networks)
+
     @classmethod
     def from_env(cls, **overrides: object) -> "JobSettings":
         env = os.environ
+        outbound = OutboundPolicy.from_env()
         values: dict[str, object] = {
-            "allow_private": _flag(env.get("BRICKROAD_ALLOW_PRIVATE_WEBHOOKS")),
-            "allow_networks": parse_networks(env.get("BRICKROAD_WEBHOOK_ALLOW", "")),
+            "allow_private": outbound.allow_private,
+            "allow_networks": outbound.allow_networks,
             "http_timeout": float(env.get("BRICKROAD_WEBHOOK_TIMEOUT", 10)),
             "max_attempts": int(env.get("BRICKROAD_OUTBOX_MAX_ATTEMPTS", 8)),
             "backoff_base": int(env.get("BRICKROAD_OUTBOX_BACKOFF", 30)),
@@ -64,7 +61,7 @@ class JobSettings:
             "smtp_from": env.get("SMTP_FROM", "brickroad@localhost"),
             "smtp_user": env.get("SMTP_USER") or None,
             "smtp_password": env.get("SMTP_PASSWORD") or None,
-            "smtp_starttls": _flag(env.get("SMTP_STARTTLS")),
+            "smtp_starttls": env_flag(env.get("SMTP_STARTTLS")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 import httpx
 
 from brickroad.jobs.config import JobSettings
+from brickroad.services import outbound
 
 SIGNATURE_HEADER = "X-Brickroad-Signature"
 DELIVERY_HEADER = "X-Brickroad-Delivery"
@@ -42,15 +43,7 @@ def sign(secret: bytes, body: bytes) -> str:
 
 
 def _allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, js: JobSettings) -> bool:
-    if any(ip in net for net in js.allow_networks):
-        return True
-    if js.allow_private:
-        return True
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    # is_global is False for private, loopback, link-local, shared (100.64/10), reserved and
-    # documentation ranges alike; multicast can be "global" but is never a webhook.
-    return ip.is_global and not ip.is_multicast
+    return outbound.address_allowed(ip, js.outbound)
 
 
 def resolve(url: str, js: JobSettings) -> str:

@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
 from brickroad.errors import Conflict, Invalid, NotFound
+from brickroad.services import quotas, sessions
 from brickroad.services.context import Context
 from brickroad.services.models import User
 from brickroad.services.tokens import issued_token, token_hash
@@ -102,6 +103,14 @@ def get_user(ctx: Context, username: str) -> User:
     return User.from_row(row)
 
 
+def get_user_by_pk(ctx: Context, pk: int) -> User:
+    with ctx.db.read() as conn:
+        row = user_rows.by_id(conn, pk)
+    if row is None:
+        raise NotFound()
+    return User.from_row(row)
+
+
 def user_count(ctx: Context) -> int:
     with ctx.db.read() as conn:
         return user_rows.count(conn)
@@ -122,14 +131,21 @@ def check_password(ctx: Context, username: str, password: str) -> User | None:
 
 
 def set_password(ctx: Context, user: User, password: str) -> None:
+    """Set the password and end every web session (a browser that should stay logged in starts a new one)."""
     validate_password(password)
+    now = ctx.clock.now()
     with ctx.db.write() as conn:
-        user_rows.update_user(conn, user.pk, password_hash=_hasher.hash(password), updated_at=ctx.clock.now())
+        user_rows.update_user(conn, user.pk, password_hash=_hasher.hash(password), updated_at=now)
+        sessions.end_others(conn, user, now)
 
 
 def set_api_enabled(ctx: Context, user: User, enabled: bool) -> None:
+    """Switch API calls; switching them off also ends the web sessions the personal token started."""
+    now = ctx.clock.now()
     with ctx.db.write() as conn:
-        user_rows.update_user(conn, user.pk, api_enabled=enabled, updated_at=ctx.clock.now())
+        user_rows.update_user(conn, user.pk, api_enabled=enabled, updated_at=now)
+        if not enabled:
+            sessions.end_others(conn, user, now, via=sessions.TOKEN)
 
 
 DEADLINE_RANGE = (-61200, 21600)  # 7am the day before .. 6am, as Beeminder allows
@@ -169,8 +185,11 @@ def update_settings(
     if errors:
         raise Invalid(errors)
     with ctx.db.write() as conn:
+        before = user_rows.by_id(conn, user.pk)
         if values:
             user_rows.update_user(conn, user.pk, updated_at=ctx.clock.now(), **values)
         row = user_rows.by_id(conn, user.pk)
-    assert row is not None
+    assert row is not None and before is not None
+    if row["timezone"] != before["timezone"] and ctx.settings.quotas_enabled:
+        quotas.for_context(ctx).follow_timezone(user, before["timezone"], row["timezone"])
     return User.from_row(row)

@@ -482,12 +482,21 @@ def parse_roadall(value: Any, tz: str, deadline: int) -> list[list[Any]]:
     return rows
 
 
+def _callback_url(ctx: Context, p: dict[str, Any]) -> str | None:
+    """The per-goal reminder webhook (brickroad.jobs delivers it); empty or null removes it."""
+    from brickroad.services.webhooks import check_url
+
+    raw = p.get("callback_url")
+    return None if raw in (None, "", "null") else check_url(ctx, str(raw), "callback_url")
+
+
 def update(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalView:
     now = ctx.clock.now()
     if "goal_type" in p or "gtype" in p:
         raise Invalid("goal_type", "can't be changed")
     if "slug" in p and str(p["slug"]) != slug:
         raise Invalid("slug", "can't be changed through the API")
+    callback = _callback_url(ctx, p)  # may resolve a name: not while holding the write lock
     with ctx.db.write() as conn:
         goal = load(conn, user, slug, for_update=True)
         values: dict[str, Any] = {}
@@ -508,11 +517,8 @@ def update(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalView:
             values["tags"] = tags_param(p["tags"])
         if "datasource" in p:
             values["datasource"] = str(p["datasource"]) or None
-        if "callback_url" in p:  # the per-goal reminder webhook (brickroad.jobs delivers it)
-            from brickroad.services.webhooks import check_url
-
-            raw = p["callback_url"]  # empty or null removes it
-            values["callback_url"] = None if raw in (None, "", "null") else check_url(str(raw), "callback_url")
+        if "callback_url" in p:
+            values["callback_url"] = callback
         if "burner" in p:
             if p["burner"] not in ("frontburner", "backburner"):
                 raise Invalid("burner", "must be frontburner or backburner")

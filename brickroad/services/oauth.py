@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from brickroad.config import Settings
 from brickroad.errors import Conflict, Invalid, NotFound
-from brickroad.services import outbox
+from brickroad.services import outbound, outbox
 from brickroad.services.context import Context
 from brickroad.services.models import User
 from brickroad.services.tokens import token_hash
@@ -27,6 +27,8 @@ from brickroad.store import oauth as oauth_rows
 from brickroad.store import users as user_rows
 
 ACCESS_TOKEN_PURPOSE = "access_token"
+# The URLs this server POSTs to (the redirect URI is only ever followed by the user's browser).
+SERVER_CALLED = ("deauthorize_url", "autofetch_url")
 CODE_LIFETIME = 600  # seconds an authorization code stays redeemable
 MAX_URL = 2000
 
@@ -41,6 +43,7 @@ class OAuthClient:
     deauthorize_url: str | None
     autofetch_url: str | None
     created_at: int
+    implicit_allowed: bool = True  # may it use the implicit grant (else only code + PKCE)?
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "OAuthClient":
@@ -48,6 +51,7 @@ class OAuthClient:
             pk=row["id"], owner_id=row["owner_id"], name=row["name"], client_id=row["client_id"],
             redirect_uri=row["redirect_uri"], deauthorize_url=row["deauthorize_url"],
             autofetch_url=row["autofetch_url"], created_at=row["created_at"],
+            implicit_allowed=bool(row["implicit_allowed"]),
         )
 
 
@@ -102,6 +106,7 @@ def register_client(
     redirect_uri: str,
     deauthorize_url: str = "",
     autofetch_url: str = "",
+    implicit: bool = True,
 ) -> tuple[OAuthClient, str]:
     """A new app; returns it and its client secret (shown once, stored hashed)."""
     name = (name or "").strip()
@@ -118,6 +123,8 @@ def register_client(
     ):
         try:
             urls[field] = validate_url(value, field, required)
+            if field in SERVER_CALLED and urls[field]:
+                outbound.check_target(str(urls[field]), field, ctx.settings.outbound)
         except Invalid as exc:
             errors.update(exc.fields)
     if errors:
@@ -130,7 +137,7 @@ def register_client(
             raise Conflict("name", "has already been taken")
         pk = oauth_rows.insert_client(
             conn, owner_id=owner.pk, name=name, client_id=secrets.token_urlsafe(18),
-            secret_hash=token_hash(secret), created_at=now, **urls,
+            secret_hash=token_hash(secret), created_at=now, implicit_allowed=implicit, **urls,
         )
         row = oauth_rows.client_by_pk(conn, pk)
     assert row is not None
@@ -183,13 +190,15 @@ def _token_of(settings: Settings, row: Mapping[str, Any]) -> str:
     return _derive_access_token(settings.secret, *parts)
 
 
-def issue_access_token(ctx: Context, user: User, client: OAuthClient) -> str:
-    """A new access token for `client` acting as `user` (valid until revoked)."""
+def issue_access_token(ctx: Context, user: User, client: OAuthClient, grant_pk: int | None = None) -> str:
+    """A new access token for `client` acting as `user` (valid until revoked), issued for the
+    authorization code `grant_pk` if any (a replay of that code revokes it)."""
     now = ctx.clock.now()
     with ctx.db.write() as conn:
         # The token depends on the row id, so the row starts with a placeholder hash.
         pk = oauth_rows.insert_access_token(
-            conn, user_id=user.pk, client_id=client.pk, token_hash="pending:" + secrets.token_hex(16), created_at=now
+            conn, user_id=user.pk, client_id=client.pk, token_hash="pending:" + secrets.token_hex(16),
+            created_at=now, grant_id=grant_pk,
         )
         token = _derive_access_token(ctx.settings.key(ACCESS_TOKEN_PURPOSE), pk, user.pk, client.pk, now)
         oauth_rows.set_token_hash(conn, pk, token_hash(token))
@@ -264,7 +273,9 @@ def redeem_grant(ctx: Context, client: OAuthClient, code: str) -> Grant | None:
     """The grant behind `code`, used up by this call; None if unknown, expired, used or not this client's.
 
     Marking it used here, before the PKCE check, means a failed verifier burns
-    the code too: an attacker who stole a code gets one guess, not many.
+    the code too: an attacker who stole a code gets one guess, not many. A
+    second use of a code means it leaked: the tokens it issued are revoked
+    (RFC 6749 §4.1.2).
     """
     if not code or len(code) > 256:
         return None
@@ -274,6 +285,7 @@ def redeem_grant(ctx: Context, client: OAuthClient, code: str) -> Grant | None:
         if row is None or row["client_id"] != client.pk or row["expires_at"] < now:
             return None
         if not oauth_rows.use_grant(conn, row["id"], now):
+            oauth_rows.revoke_for_grant(conn, row["id"], now)
             return None
         user_row = user_rows.by_id(conn, row["user_id"])
     if user_row is None:

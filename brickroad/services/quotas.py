@@ -79,14 +79,25 @@ def local_day(timezone: str, now: int) -> tuple[str, int]:
     return local.strftime("%Y%m%d"), int(midnight.timestamp())
 
 
+def refused(requests: int, used: int, nbytes: int, limits: tuple[int, int], calls: int = 1) -> bool:
+    """Are `calls` more requests carrying nbytes over the allowance? The body counts before it is
+    admitted, so one request can't carry the day past the byte limit (only its answer, unknown yet, can)."""
+    return requests + calls > limits[0] or used >= limits[1] or used + nbytes > limits[1]
+
+
 class Counters(Protocol):
-    def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int]) -> tuple[bool, int, int]:
-        """Count one request of nbytes unless a limit is already reached; return (admitted, requests, bytes)."""
+    def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int],
+                calls: int = 1) -> tuple[bool, int, int]:
+        """Count `calls` requests of nbytes in all unless that passes a limit; return (admitted, requests, bytes)."""
         ...
 
     def add_bytes(self, user_pk: int, day: str, nbytes: int) -> tuple[int, int]: ...
 
     def totals(self, user_pk: int, day: str) -> tuple[int, int]: ...
+
+    def add(self, user_pk: int, day: str, requests: int, nbytes: int) -> None:
+        """Count requests and bytes without an admission check."""
+        ...
 
     def flush(self) -> None: ...
 
@@ -116,16 +127,17 @@ class DatabaseCounters:
             base = [base[0] + inflight[0], base[1] + inflight[1]]
         return base, self._pending.setdefault(key, [0, 0])
 
-    def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int]) -> tuple[bool, int, int]:
+    def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int],
+                calls: int = 1) -> tuple[bool, int, int]:
         self._start()
         with self._lock:
             base, pend = self._current((user_pk, day))
             requests, used = base[0] + pend[0], base[1] + pend[1]
-            if requests >= limits[0] or used >= limits[1]:
+            if refused(requests, used, nbytes, limits, calls):
                 return False, requests, used
-            pend[0] += 1
+            pend[0] += calls
             pend[1] += nbytes
-            return True, requests + 1, used + nbytes
+            return True, requests + calls, used + nbytes
 
     def add_bytes(self, user_pk: int, day: str, nbytes: int) -> tuple[int, int]:
         with self._lock:
@@ -137,6 +149,13 @@ class DatabaseCounters:
         with self._lock:
             base, pend = self._current((user_pk, day))
             return base[0] + pend[0], base[1] + pend[1]
+
+    def add(self, user_pk: int, day: str, requests: int, nbytes: int) -> None:
+        self._start()
+        with self._lock:
+            _base, pend = self._current((user_pk, day))
+            pend[0] += requests
+            pend[1] += nbytes
 
     def flush(self) -> None:
         with self._flushing:
@@ -195,8 +214,11 @@ class RedisCounters:
     _ADMIT = """
     local r = tonumber(redis.call('HGET', KEYS[1], 'r') or '0')
     local b = tonumber(redis.call('HGET', KEYS[1], 'b') or '0')
-    if r >= tonumber(ARGV[2]) or b >= tonumber(ARGV[3]) then return {0, r, b} end
-    r = redis.call('HINCRBY', KEYS[1], 'r', 1)
+    if r + tonumber(ARGV[4]) > tonumber(ARGV[2]) or b >= tonumber(ARGV[3])
+            or b + tonumber(ARGV[1]) > tonumber(ARGV[3]) then
+        return {0, r, b}
+    end
+    r = redis.call('HINCRBY', KEYS[1], 'r', ARGV[4])
     b = redis.call('HINCRBY', KEYS[1], 'b', ARGV[1])
     redis.call('EXPIRE', KEYS[1], 172800)
     return {1, r, b}
@@ -210,8 +232,9 @@ class RedisCounters:
     def _key(self, user_pk: int, day: str) -> str:
         return f"{self.prefix}usage:{user_pk}:{day}"
 
-    def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int]) -> tuple[bool, int, int]:
-        ok, req, used = self._admit(keys=[self._key(user_pk, day)], args=[nbytes, limits[0], limits[1]])
+    def try_add(self, user_pk: int, day: str, nbytes: int, limits: tuple[int, int],
+                calls: int = 1) -> tuple[bool, int, int]:
+        ok, req, used = self._admit(keys=[self._key(user_pk, day)], args=[nbytes, limits[0], limits[1], calls])
         return bool(ok), int(req), int(used)
 
     def add_bytes(self, user_pk: int, day: str, nbytes: int) -> tuple[int, int]:
@@ -224,6 +247,14 @@ class RedisCounters:
     def totals(self, user_pk: int, day: str) -> tuple[int, int]:
         req, used = self.redis.hmget(self._key(user_pk, day), "r", "b")
         return int(req or 0), int(used or 0)
+
+    def add(self, user_pk: int, day: str, requests: int, nbytes: int) -> None:
+        key = self._key(user_pk, day)
+        pipe = self.redis.pipeline()
+        pipe.hincrby(key, "r", requests)
+        pipe.hincrby(key, "b", nbytes)
+        pipe.expire(key, 172800)
+        pipe.execute()
 
     def flush(self) -> None:
         pass
@@ -251,12 +282,13 @@ class Quotas:
         s = self.ctx.settings
         return (req if req is not None else s.quota_requests, nbytes if nbytes is not None else s.quota_bytes)
 
-    def admit(self, user: User, request_bytes: int) -> Usage:
-        """Count a request, or raise QuotaExceeded if the day's allowance is used up."""
+    def admit(self, user: User, request_bytes: int, calls: int = 1) -> Usage:
+        """Count a request (or `calls` of them: a v2 batch's inner calls), or raise QuotaExceeded
+        if the day's allowance can't take them."""
         now = self.ctx.clock.now()
         day, reset_at = local_day(user.timezone, now)
         limits = self.limits(user)
-        ok, req, used = self.counters.try_add(user.pk, day, request_bytes, limits)
+        ok, req, used = self.counters.try_add(user.pk, day, request_bytes, limits, calls)
         usage = Usage(day, req, used, limits[0], limits[1], reset_at)
         if not ok:
             raise QuotaExceeded(usage, now)
@@ -272,6 +304,18 @@ class Quotas:
         req, used = self.counters.totals(user.pk, day)
         limits = self.limits(user)
         return Usage(day, req, used, limits[0], limits[1], reset_at)
+
+    def follow_timezone(self, user: User, old_timezone: str, new_timezone: str) -> None:
+        """A timezone change carries today's usage into the new zone's day, so it can't open a fresh
+        allowance: that day's counts become at least the current ones (a max, not a sum, so
+        switching back and forth never counts anything twice)."""
+        now = self.ctx.clock.now()
+        old_day, new_day = local_day(old_timezone, now)[0], local_day(new_timezone, now)[0]
+        if old_day == new_day:
+            return
+        used = self.counters.totals(user.pk, old_day)
+        there = self.counters.totals(user.pk, new_day)
+        self.counters.add(user.pk, new_day, max(0, used[0] - there[0]), max(0, used[1] - there[1]))
 
     def set_limits(self, user: User, requests: int | None, nbytes: int | None) -> None:
         for name, value in (("requests", requests), ("bytes", nbytes)):

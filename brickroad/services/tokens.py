@@ -13,6 +13,7 @@ import hmac
 
 from brickroad.config import Settings
 from brickroad.errors import NotFound
+from brickroad.services import sessions
 from brickroad.services.context import Context
 from brickroad.services.memo import Memo
 from brickroad.services.models import User
@@ -68,16 +69,17 @@ def current_token(ctx: Context, user: User) -> str:
     return token
 
 
-def rotate(ctx: Context, user: User) -> str:
-    """"Get a new token": the old one stops working in the same transaction."""
+def rotate(ctx: Context, user: User, keep_session: str | None = None) -> str:
+    """"Get a new token": the old one stops working in the same transaction, and so does every
+    web session but `keep_session` (the browser asking): a leaked token may have started one."""
+    now = ctx.clock.now()
     with ctx.db.write() as conn:
         row = user_rows.by_id(conn, user.pk)
         assert row is not None
         version = row["token_version"] + 1
         token = issued_token(ctx.settings, user.pk, version)
-        user_rows.update_user(
-            conn, user.pk, token_version=version, token_hash=token_hash(token), updated_at=ctx.clock.now()
-        )
+        user_rows.update_user(conn, user.pk, token_version=version, token_hash=token_hash(token), updated_at=now)
+        sessions.end_others(conn, user, now, keep=keep_session)
     return token
 
 

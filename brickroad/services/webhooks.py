@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy import Connection
 
 from brickroad.errors import Invalid, NotFound
-from brickroad.services import outbox
+from brickroad.services import outbound, outbox
 from brickroad.services.context import Context
 from brickroad.services.models import User
 from brickroad.store import outbox as rows
@@ -70,12 +70,14 @@ def _delivery(r: Any) -> Delivery:
     )
 
 
-def check_url(url: str, field: str = "url") -> str:
+def check_url(ctx: Context, url: str, field: str = "url") -> str:
+    """An http(s) URL we would deliver to: refused now rather than dead later (services/outbound.py)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Invalid(field, "must be an absolute http(s) URL")
     if len(url) > 2000:
         raise Invalid(field, "is too long (maximum is 2000 characters)")
+    outbound.check_target(url, field, ctx.settings.outbound)
     return url
 
 
@@ -96,7 +98,7 @@ def parse_events(value: Any) -> list[str]:
 
 
 def subscribe(ctx: Context, user: User, url: str, events: Any = None) -> Subscription:
-    url = check_url(str(url or ""))
+    url = check_url(ctx, str(url or ""))
     names = parse_events(events)
     now = ctx.clock.now()
     with ctx.db.write() as conn:

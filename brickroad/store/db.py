@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import sqlite3
 import threading
 import time
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy import Connection, create_engine, event, make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import NullPool
@@ -23,6 +24,19 @@ BUSY_TIMEOUT_MS = 30000
 
 class WouldWait(Exception):
     """A write begun under Database.without_waiting found another writer holding the lock."""
+
+
+def _private_file(url: str) -> None:
+    """Create the SQLite file owner-only (0600) before SQLite does, and narrow an existing one:
+    it holds webhook secrets and password hashes. SQLite gives its -wal and -shm files the
+    main file's mode, so they follow."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path, path + "-wal", path + "-shm"):
+        if os.path.exists(name):
+            os.chmod(name, 0o600)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -100,6 +114,7 @@ class Database:
             f"brickroad-dv-{id(self)}", default=None)
         if url.startswith("sqlite"):
             self.dialect = "sqlite"
+            _private_file(url)
             self.engine = create_engine(
                 url,
                 echo=echo,

@@ -97,3 +97,13 @@ def revoke_by_hash(conn: Connection, client_pk: int, token_hash: str, now: int) 
         .values(revoked_at=now)
     )
     return conn.execute(stmt).rowcount == 1
+
+
+def revoke_for_grant(conn: Connection, grant_pk: int, now: int) -> int:
+    """Revoke the live tokens issued for one authorization code."""
+    stmt = (
+        update(access_tokens)
+        .where(access_tokens.c.grant_id == grant_pk, access_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(conn.execute(stmt).rowcount)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 metadata = MetaData()
@@ -63,6 +64,7 @@ oauth_clients = Table(
     Column("deauthorize_url", Text, nullable=True),
     Column("autofetch_url", Text, nullable=True),
     Column("created_at", BigInteger, nullable=False),
+    Column("implicit_allowed", Boolean, nullable=False, server_default=true()),
     **NEVER_REUSED,
 )
 
@@ -75,7 +77,21 @@ access_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", BigInteger, nullable=False),
     Column("revoked_at", BigInteger, nullable=True),
+    Column("grant_id", Integer, nullable=True),  # the authorization code it was issued for, if any
     **NEVER_REUSED,
+)
+
+# Browser sessions (migration 0010): the cookie holds a random secret, this row its hash.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("via", String(16), nullable=False),  # how it started: password, signup or token
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("ended_at", BigInteger, nullable=True),
 )
 
 # Authorization codes of the OAuth code flow: single use, short-lived, hashed.

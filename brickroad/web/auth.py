@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from brickroad.api.responses import JSON
-from brickroad.errors import Conflict, Invalid
+from brickroad.errors import Conflict, Invalid, NotFound
 from brickroad.services import accounts, charges, sessions, tokens
 from brickroad.services.context import Context
 from brickroad.services.models import User
 from brickroad.web import session as cookies
-from brickroad.web.core import Web, current_user, field_errors, page, safe_target
+from brickroad.web.core import Web, current_login, field_errors, page, safe_target
 from brickroad.web.throttle import SIGNUP_WINDOW, WINDOW, LoginThrottle, SignupThrottle, counter_for
 
 WRONG_LOGIN = "Wrong username or password."
 NOT_LOGGED_IN = "You need to log in or sign up before continuing."
+NOT_FULL_LOGIN = "This session can't see the auth token: log in with your password or the token itself."
 COMMON_ZONES = (
     "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Sao_Paulo",
     "Europe/London", "Europe/Paris", "Europe/Berlin", "Africa/Lagos", "Asia/Kolkata", "Asia/Shanghai",
@@ -49,9 +53,11 @@ def _try_again_in(wait: int) -> str:
     return f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
 
 
-def start_session(w: Web, user: User) -> None:
-    w.session.login(user.pk, sessions.fingerprint(w.ctx, user))
-    w.user = user
+def start_session(w: Web, user: User, via: str) -> None:
+    if w.session.sid:  # a new login replaces the browser's old session, server-side too
+        sessions.end(w.ctx, w.session.sid)
+    w.session.login(sessions.start(w.ctx, user, via))
+    w.user, w.via = user, via
 
 
 def _next(w: Web) -> str:
@@ -81,7 +87,7 @@ def signup(w: Web) -> Response:
             errors = field_errors(exc)
         else:
             limiter.signed_up(address)
-            start_session(w, user)
+            start_session(w, user, sessions.SIGNUP)
             return w.redirect(_next(w), f"Welcome, {user.username}! Make your first goal.")
     return w.render("signup.html", status=422, zones=COMMON_ZONES, values=values, errors=errors, next=_next(w))
 
@@ -104,13 +110,21 @@ def login(w: Web) -> Response:
         # One message for both cases: it must not reveal whether the name exists.
         return w.render("login.html", status=401, username=username, next=_next(w), errors={"base": WRONG_LOGIN})
     limiter.succeeded(address, username)
-    start_session(w, user)
+    start_session(w, user, sessions.PASSWORD)
     return w.redirect(_next(w))
 
 
 def logout(w: Web) -> Response:
+    if w.session.sid:
+        sessions.end(w.ctx, w.session.sid)  # a copy of the cookie dies with it
     w.session.logout()
     return w.redirect("/", "You're logged out.")
+
+
+def logout_everywhere(w: Web) -> Response:
+    sessions.end_all(w.ctx, w.require_user())
+    w.session.logout()
+    return w.redirect("/login", "You're logged out on every device.")
 
 
 def _account_page(w: Web, status: int = 200, **extra: object) -> Response:
@@ -145,6 +159,7 @@ def account(w: Web) -> Response:
     has_password = sessions.has_password(w.ctx, user)
     if w.request.method == "GET":
         return _account_page(w, has_password=has_password)
+    w.require_full_login()
     errors: dict[str, str] = {}
     if has_password and accounts.check_password(w.ctx, user.username, w.form.get("current_password", "")) is None:
         errors["current_password"] = "isn't your current password"
@@ -156,8 +171,8 @@ def account(w: Web) -> Response:
         except Invalid as exc:
             errors = {"new_password": " ".join(exc.fields.get("password", [str(exc)]))}
         else:
-            # Other browsers' sessions die with the old password; this one carries on.
-            start_session(w, user)
+            # Every session died with the old password; this browser carries on in a new one.
+            start_session(w, user, w.via or sessions.PASSWORD)
             return w.redirect("/settings", "Password changed. Other devices have been logged out."
                               if has_password else "Password set. You can now log in with it.")
     return _account_page(w, status=422, errors=errors, has_password=has_password)
@@ -171,10 +186,12 @@ async def auth_token_json(request: Request) -> Response:
     session = cookies.load(request, ctx.settings.secret)
 
     def run() -> Response:
-        user = current_user(ctx, session)
-        if user is None:
+        login = current_login(ctx, session)
+        if login is None:
             return JSON({"error": NOT_LOGGED_IN}, status_code=401)
-        return JSON({"username": user.username, "auth_token": tokens.current_token(ctx, user)})
+        if not login.full:
+            return JSON({"errors": {"message": NOT_FULL_LOGIN}}, status_code=403)
+        return JSON({"username": login.user.username, "auth_token": tokens.current_token(ctx, login.user)})
 
     response = await run_in_threadpool(run)
     response.headers["Cache-Control"] = "no-store"
@@ -186,22 +203,60 @@ def routes() -> list[BaseRoute]:
         Route("/signup", page(signup), methods=["GET", "POST"]),
         Route("/login", page(login), methods=["GET", "POST"]),
         Route("/logout", page(logout), methods=["POST"]),
+        Route("/logout/everywhere", page(logout_everywhere), methods=["POST"]),
+        Route(TOKEN_LOGIN, page(confirm_token_login), methods=["GET", "POST"]),
         Route("/settings", page(account), methods=["GET", "POST"]),
         Route("/settings/preferences", page(preferences), methods=["POST"]),
         Route("/api/v1/auth_token", auth_token_json, methods=["GET"]),
     ]
 
 
+TOKEN_LOGIN = "/login/token"
+TICKET_LIFETIME = 300  # seconds a redirect_to_url login waits for its confirmation
+
+
+def _tickets(ctx: Context) -> URLSafeSerializer:
+    return URLSafeSerializer(ctx.settings.secret, salt="brickroad.token-login")
+
+
 def token_login(ctx: Context, user: User, target: str | None, host: str | None) -> Response:
-    """GET /api/v1/users/{u}.json?redirect_to_url=…: start a web session for the token's owner, then 302.
+    """GET /api/v1/users/{u}.json?redirect_to_url=…: send the browser on to log in as the token's owner.
 
-    Only to this site: anything else goes to the dashboard, so a crafted link
-    can't bounce a logged-in user to a lookalike page.
+    The API caller proved the personal token; the browser gets a short-lived
+    ticket naming the user and the token's version (so rotating the token
+    voids it) and confirms on our page before a session starts: a crafted link
+    can't silently log a victim's browser into someone else's account (login CSRF).
+    The target must be on this site, so the link can't bounce anyone elsewhere.
     """
-    from starlette.responses import RedirectResponse
+    ticket = _tickets(ctx).dumps({"u": user.pk, "v": user.token_version, "e": ctx.clock.now() + TICKET_LIFETIME})
+    query = urlencode({"ticket": ticket, "next": safe_target(target, host)})
+    return RedirectResponse(f"{TOKEN_LOGIN}?{query}", status_code=302)
 
-    session = cookies.Session()
-    session.login(user.pk, sessions.fingerprint(ctx, user))
-    response = RedirectResponse(safe_target(target, host), status_code=302)
-    cookies.save(response, session, ctx.settings.secret, ctx.settings.base_url.startswith("https://"))
-    return response
+
+def _ticket_user(w: Web, ticket: str) -> User | None:
+    """The user a valid, unexpired ticket names, if their token hasn't changed since and the API is on."""
+    try:
+        data = _tickets(w.ctx).loads(ticket)
+        expired = int(data["e"]) < w.ctx.clock.now()
+        user = accounts.get_user_by_pk(w.ctx, int(data["u"]))
+    except (BadSignature, KeyError, TypeError, ValueError, NotFound):
+        return None
+    if expired or user.token_version != data.get("v") or not user.api_enabled:
+        return None
+    return user
+
+
+def confirm_token_login(w: Web) -> Response:
+    """The confirmation page of a redirect_to_url login, and its POST that starts the session."""
+    source = w.form if w.request.method == "POST" else w.query
+    target = safe_target(source.get("next"), w.request.headers.get("host"))
+    user = _ticket_user(w, source.get("ticket", ""))
+    if user is None:
+        return w.render("error.html", status=400, title="Login link expired",
+                        message="This login link is invalid or has expired. Ask the app for a new one.")
+    if w.user is not None and w.user.pk == user.pk:
+        return w.redirect(target)  # already this user: nothing to confirm
+    if w.request.method == "GET":
+        return w.render("login_token.html", account=user.username, ticket=source["ticket"], next=target)
+    start_session(w, user, sessions.TOKEN)
+    return w.redirect(target)

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from brickroad.errors import BrickroadError, Forbidden, Invalid, NotFound
@@ -58,6 +58,7 @@ class Web:
     user: User | None
     form: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    via: str | None = None  # how the session logged in (services/sessions.py)
 
     @property
     def query(self) -> dict[str, str]:
@@ -67,6 +68,13 @@ class Web:
         if self.user is None:
             raise LoginRequired()
         return self.user
+
+    def require_full_login(self) -> User:
+        """The user, if this session's login proved the password or the personal token."""
+        user = self.require_user()
+        if self.via not in sessions.FULL_LOGINS:
+            raise Forbidden("Log in with your password or your auth token to do this.")
+        return user
 
     def render(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:
         values.setdefault("errors", {})
@@ -128,13 +136,13 @@ def _secure_cookies(ctx: Context) -> bool:
     return ctx.settings.base_url.startswith("https://")
 
 
-def current_user(ctx: Context, session: cookies.Session) -> User | None:
-    if session.user_pk is None:
+def current_login(ctx: Context, session: cookies.Session) -> sessions.WebSession | None:
+    if session.sid is None:
         return None
-    user = sessions.session_user(ctx, int(session.user_pk), session.fingerprint)
-    if user is None:
-        session.logout()  # account gone or password changed elsewhere
-    return user
+    login = sessions.lookup(ctx, session.sid)
+    if login is None:
+        session.logout()  # ended (logout elsewhere, password or token change), expired, or account gone
+    return login
 
 
 def check_csrf(session: cookies.Session, form: dict[str, str]) -> None:
@@ -154,7 +162,10 @@ def page(handler: Handler, csrf: bool = True) -> Callable[[Request], Any]:
         session = cookies.load(request, ctx.settings.secret)
         form: dict[str, str] = {}
         if request.method == "POST":
-            data = await request.form()
+            try:
+                data = await request.form()
+            except ClientDisconnect:  # left mid-body (or timed out): nobody to answer, nothing to log
+                return Response(status_code=400)
             # Last value wins: a hidden "false" followed by a checked checkbox's "true".
             form = {k: v for k, v in data.multi_items() if isinstance(v, str)}
         if any("\x00" in k + v for k, v in [*form.items(), *request.query_params.multi_items()]):
@@ -162,8 +173,9 @@ def page(handler: Handler, csrf: bool = True) -> Callable[[Request], Any]:
             return error_page(ctx, 400, "Invalid request", "Form fields and parameters can't contain NUL characters.")
 
         def run() -> Response:
-            user = current_user(ctx, session)
-            w = Web(request, ctx, session, user, form)
+            login = current_login(ctx, session)
+            user = login.user if login else None
+            w = Web(request, ctx, session, user, form, via=login.via if login else None)
             try:
                 if csrf and request.method == "POST":
                     check_csrf(session, form)

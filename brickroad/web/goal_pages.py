@@ -81,6 +81,9 @@ def show(w: Web) -> Response:
     return render_goal(w, w.request.path_params["username"], w.request.path_params["slug"])
 
 
+MAX_PAGE = 10**9
+
+
 def render_goal(w: Web, username: str, slug: str, status: int = 200, **extra: Any) -> Response:
     owner = accounts.get_user(w.ctx, username)
     is_owner = w.user is not None and w.user.pk == owner.pk
@@ -91,6 +94,8 @@ def render_goal(w: Web, username: str, slug: str, status: int = 200, **extra: An
         page_no = max(1, int(w.query.get("page", "1")))
     except ValueError:
         page_no = 1
+    if page_no > MAX_PAGE:
+        raise NotFound()  # no goal has that many points (and its offset would overflow 64 bits)
     points = []
     more = False
     if is_owner or goal.datapublic:

@@ -7,7 +7,9 @@ from services/oauth.py. Two Beeminder-isms are configured, not coded:
 
 * the implicit grant answers in the query string (`?access_token=…&username=…`)
   rather than the fragment, as Beeminder's docs say clients expect;
-* tokens never expire, so `expires_in` is dropped and `username` added.
+* tokens never expire, so `expires_in` is dropped and `username` added, and no
+  refresh token is issued (there is nothing to refresh; a refresh token that
+  was just another access token would outlive revoking the first).
 
 The code grant insists on PKCE with S256 for every client; a client that also
 sends its secret is authenticated with it.
@@ -78,7 +80,8 @@ class Validator(RequestValidator):
 
     # -- what each client may ask for: everything (Beeminder has no scopes)
     def validate_response_type(self, client_id: str, response_type: str, client: Any, request: OAuthRequest, *args: Any, **kwargs: Any) -> bool:
-        return response_type in ("code", "token")
+        # An app that opted out of the implicit grant can't be driven around PKCE through it.
+        return response_type == "code" or (response_type == "token" and bool(client and client.implicit_allowed))
 
     def validate_grant_type(self, client_id: str, grant_type: str, client: Any, request: OAuthRequest, *args: Any, **kwargs: Any) -> bool:
         return grant_type == "authorization_code"
@@ -130,7 +133,8 @@ class Validator(RequestValidator):
         pass
 
     def revoke_token(self, token: str, token_type_hint: str | None, request: OAuthRequest, *args: Any, **kwargs: Any) -> None:
-        # Unknown or foreign tokens are ignored silently, as RFC 7009 asks.
+        # The hint is only a hint (RFC 7009 §2.1): whatever it says, the token is looked up and revoked.
+        # Unknown or foreign tokens are ignored silently (§2.2: the client can't act on such an error).
         oauth.revoke_token(self.ctx, request.client, token)
 
 
@@ -141,7 +145,8 @@ class Provider:
         validator = Validator(ctx)
 
         def generate(request: OAuthRequest) -> str:
-            return oauth.issue_access_token(ctx, request.user, request.client)
+            grant = getattr(request, "brickroad_grant", None)  # None in the implicit flow
+            return oauth.issue_access_token(ctx, request.user, request.client, grant.pk if grant else None)
 
         def beeminder_shape(token: dict[str, Any], _handler: Any, request: OAuthRequest) -> dict[str, Any]:
             token.pop("expires_in", None)
@@ -150,7 +155,7 @@ class Provider:
             return token
 
         bearer = BearerToken(validator, token_generator=generate)
-        code = _S256OnlyCodeGrant(validator)
+        code = _S256OnlyCodeGrant(validator, refresh_token=False)
         implicit = ImplicitGrant(validator, default_response_mode="query")
         for grant in (code, implicit):
             grant.register_token_modifier(beeminder_shape)
@@ -162,7 +167,8 @@ class Provider:
             default_grant_type="authorization_code", default_token_type=bearer,
             grant_types={"authorization_code": code},
         )
-        self.revocation = RevocationEndpoint(validator, supported_token_types=("access_token",))
+        # "refresh_token" is accepted as a hint (and ignored) rather than refused as unsupported.
+        self.revocation = RevocationEndpoint(validator, supported_token_types=("access_token", "refresh_token"))
 
 
 def provider(ctx: Context) -> Provider:

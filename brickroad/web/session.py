@@ -1,8 +1,9 @@
 """Signed session cookies (itsdangerous), keyed by the server secret's "session" key.
 
-The cookie holds the user's id, a fingerprint of their password hash (see
-services/sessions.py) and the CSRF token every form must echo back. Nothing
-secret is inside: the signature only stops tampering.
+The cookie holds the secret naming the browser's server-side session (see
+services/sessions.py: the server can end it whatever the cookie says), the
+CSRF token every form must echo back, and flash messages. The signature stops
+tampering; the cookie is HttpOnly, so scripts can't read the secret.
 """
 
 from __future__ import annotations
@@ -23,20 +24,19 @@ MAX_AGE = 30 * 24 * 3600
 
 @dataclass
 class Session:
-    user_pk: int | None = None
-    fingerprint: str = ""
+    sid: str | None = None  # the server-side session's secret, while logged in
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     flash: list[str] = field(default_factory=list)
     changed: bool = False
 
-    def login(self, user_pk: int, fingerprint: str) -> None:
+    def login(self, sid: str) -> None:
         # A new CSRF token on login, so a token planted before login is useless after.
-        self.user_pk, self.fingerprint = user_pk, fingerprint
+        self.sid = sid
         self.csrf = secrets.token_urlsafe(24)
         self.changed = True
 
     def logout(self) -> None:
-        self.user_pk, self.fingerprint = None, ""
+        self.sid = None
         self.csrf = secrets.token_urlsafe(24)
         self.changed = True
 
@@ -61,10 +61,8 @@ def load(request: Request, secret: bytes) -> Session:
     if raw:
         try:
             data: dict[str, Any] = _serializer(secret).loads(raw, max_age=MAX_AGE)
-            return Session(
-                user_pk=data.get("u"), fingerprint=str(data.get("f", "")),
-                csrf=str(data["c"]), flash=list(data.get("m", [])),
-            )
+            sid = data.get("s")
+            return Session(sid=str(sid) if sid else None, csrf=str(data["c"]), flash=list(data.get("m", [])))
         except (BadSignature, KeyError, TypeError, ValueError):
             pass
     return Session(changed=True)
@@ -73,7 +71,7 @@ def load(request: Request, secret: bytes) -> Session:
 def save(response: Response, session: Session, secret: bytes, secure: bool) -> None:
     if not session.changed:
         return
-    data = {"u": session.user_pk, "f": session.fingerprint, "c": session.csrf, "m": session.flash}
+    data = {"s": session.sid, "c": session.csrf, "m": session.flash}
     response.set_cookie(
         COOKIE, _serializer(secret).dumps(data), max_age=MAX_AGE, path="/",
         httponly=True, samesite="lax", secure=secure,

@@ -6,8 +6,10 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from brickroad.api.params import path_id
 from brickroad.errors import Conflict, Invalid, NotFound
-from brickroad.services import accounts, oauth, quotas, signing, tokens
+from brickroad.services import accounts, oauth, quotas, sessions, signing, tokens
+from brickroad.services.models import User
 from brickroad.web.core import Web, field_errors, page
 
 APPS = "/settings/apps"
@@ -20,7 +22,7 @@ def apps_page(w: Web, status: int = 200, **extra: object) -> Response:
     host = w.request.headers.get("host")
     origin = f"{w.request.url.scheme}://{host}" if host else w.ctx.settings.base_url
     return w.render(
-        "settings_apps.html", status=status, section="apps", token=tokens.current_token(w.ctx, user), usage=usage,
+        "settings_apps.html", status=status, section="apps", token=_token_for(w, user), usage=usage,
         authorised=oauth.authorised_apps(w.ctx, user), clients=oauth.clients_of(w.ctx, user),
         signing_secret=signing.current_user_secret(w.ctx, user),
         app_secret=lambda client: signing.app_secret(w.ctx.settings, client.pk),
@@ -28,14 +30,20 @@ def apps_page(w: Web, status: int = 200, **extra: object) -> Response:
     )
 
 
+def _token_for(w: Web, user: User) -> str:
+    if w.via not in sessions.FULL_LOGINS:
+        return "(log in with your password to see your auth token)"
+    return tokens.current_token(w.ctx, user)
+
+
 def show(w: Web) -> Response:
     return apps_page(w)
 
 
 def rotate_token(w: Web) -> Response:
-    user = w.require_user()
-    tokens.rotate(w.ctx, user)
-    return w.redirect(APPS, "New auth token issued. The old one no longer works.")
+    user = w.require_full_login()
+    tokens.rotate(w.ctx, user, keep_session=w.session.sid)  # every other browser is logged out
+    return w.redirect(APPS, "New auth token issued. The old one no longer works, and other devices have been logged out.")
 
 
 def rotate_signing_secret(w: Web) -> Response:
@@ -53,10 +61,7 @@ def api_switch(w: Web) -> Response:
 
 def revoke(w: Web) -> Response:
     user = w.require_user()
-    try:
-        client_pk = int(w.request.path_params["client_pk"])
-    except ValueError:
-        raise NotFound() from None
+    client_pk = path_id(w.request.path_params["client_pk"])
     oauth.revoke_app(w.ctx, user, client_pk)  # the deauthorize callback goes out through the outbox
     return w.redirect(APPS, "Access revoked. The app will be told.")
 
@@ -67,7 +72,7 @@ def register_client(w: Web) -> Response:
     try:
         client, secret = oauth.register_client(
             w.ctx, user, f.get("name", ""), f.get("redirect_uri", ""),
-            f.get("deauthorize_url", ""), f.get("autofetch_url", ""),
+            f.get("deauthorize_url", ""), f.get("autofetch_url", ""), implicit=f.get("implicit") != "false",
         )
     except (Invalid, Conflict) as exc:
         return apps_page(w, status=422, errors=field_errors(exc), values=f)

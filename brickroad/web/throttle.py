@@ -4,7 +4,9 @@ Counted in memory per process (enough to turn online password guessing
 from thousands of tries a minute into a handful, and account spraying into
 a trickle), or in Redis when BRICKROAD_REDIS_URL is set, so the limits hold
 across every process serving. Logins are keyed on the address as well as
-the name, so nobody can lock a user out from elsewhere.
+the name, so nobody can lock a user out from one address; a per-name cap
+across all addresses stops a guesser spread over many (it can delay the
+password login of the name it targets, never the personal-token login).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from brickroad.services.context import Context
 WINDOW = 15 * 60
 PER_ACCOUNT = 5  # failures per (address, username) per window
 PER_ADDRESS = 30  # failures per address per window, across usernames
+PER_NAME = 50  # failures per username per window, across addresses
 SIGNUP_WINDOW = 60 * 60
 MAX_KEYS = 100_000  # past this many keys, forget them all (bounds memory under a spray)
 
@@ -105,16 +108,17 @@ class RedisWindow:
 
 class LoginThrottle:
     def __init__(self, window: float = WINDOW, per_account: int = PER_ACCOUNT, per_address: int = PER_ADDRESS,
-                 counter: Counter | None = None) -> None:
-        self.per_account, self.per_address = per_account, per_address
+                 counter: Counter | None = None, per_name: int = PER_NAME) -> None:
+        self.per_account, self.per_address, self.per_name = per_account, per_address, per_name
         self._window: Counter = counter or Window(window)
 
     def retry_after(self, address: str, username: str) -> int:
         """Seconds until another attempt is allowed; 0 if allowed now."""
-        return self._window.wait({(address, username.lower()): self.per_account, address: self.per_address})
+        return self._window.wait({(address, username.lower()): self.per_account, address: self.per_address,
+                                  ("name", username.lower()): self.per_name})
 
     def failed(self, address: str, username: str) -> None:
-        self._window.record((address, username.lower()), address)
+        self._window.record((address, username.lower()), address, ("name", username.lower()))
 
     def succeeded(self, address: str, username: str) -> None:
         self._window.forget((address, username.lower()))

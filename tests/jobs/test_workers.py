@@ -47,7 +47,7 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 def make_ctx(url: str, data_dir: Path, now: int) -> Context:
-    settings = load_settings(data_dir=data_dir, database_url=url, secret=b"test-secret")
+    settings = load_settings(data_dir=data_dir, database_url=url, secret=b"test-secret-shared-with-the-worker-0123")
     ctx = Context(Database(url), settings, ManualClock(now))
     upgrade(ctx.db)
     return ctx
@@ -55,7 +55,7 @@ def make_ctx(url: str, data_dir: Path, now: int) -> Context:
 
 def start_worker(url: str, data_dir: Path, lease: int = 3, batch: int = 10) -> subprocess.Popen[bytes]:
     env = dict(os.environ, BRICKROAD_DATABASE_URL=url, BRICKROAD_DATA_DIR=str(data_dir),
-               BRICKROAD_SECRET="test-secret", BRICKROAD_WEBHOOK_ALLOW="127.0.0.1",
+               BRICKROAD_SECRET="test-secret-shared-with-the-worker-0123", BRICKROAD_WEBHOOK_ALLOW="127.0.0.1",
                BRICKROAD_WORKER_LEASE=str(lease), BRICKROAD_WORKER_POLL="0.1", BRICKROAD_WORKER_BATCH=str(batch),
                BRICKROAD_WEBHOOK_TIMEOUT="20")
     return subprocess.Popen([sys.executable, "-m", "brickroad.cli.main", "worker"], cwd=ROOT, env=env,
@@ -176,7 +176,7 @@ def test_worker_once_does_one_round(tmp_path):
             pk = outbox.enqueue(conn, outbox.WEBHOOK, {"n": 1}, now=now - 1, url=receiver.url + "/once",
                                 user_id=user.pk)
         env = dict(os.environ, BRICKROAD_DATABASE_URL=url, BRICKROAD_DATA_DIR=str(tmp_path),
-                   BRICKROAD_SECRET="test-secret", BRICKROAD_WEBHOOK_ALLOW="127.0.0.1")
+                   BRICKROAD_SECRET="test-secret-shared-with-the-worker-0123", BRICKROAD_WEBHOOK_ALLOW="127.0.0.1")
         done = subprocess.run([sys.executable, "-m", "brickroad.cli.main", "worker", "--once"], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr

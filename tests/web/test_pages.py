@@ -123,9 +123,8 @@ def test_redirect_to_url_logs_in_and_redirects(server, make_user) -> None:  # ty
     account = make_user()
     b = Browser(server.url)
     try:
-        r = b.get(f"/api/v1/users/{account.username}.json",
-                  params={"auth_token": account.token, "redirect_to_url": "/settings/apps"})
-        assert r.status_code == 302 and r.headers["location"] == "/settings/apps"
+        r = b.token_login(account.token, "/settings/apps", account.username)
+        assert r.status_code == 303 and r.headers["location"] == "/settings/apps"
         assert account.username in b.get("/settings/apps").text
     finally:
         b.close()
@@ -188,8 +187,7 @@ def test_passwordless_account_signs_in_by_token_then_sets_a_password(server, mak
     b = Browser(server.url)
     try:
         assert b.login(account.username, PASSWORD).status_code == 401
-        r = b.get("/api/v1/users/me.json", params={"auth_token": account.token, "redirect_to_url": "/settings"})
-        assert r.status_code == 302
+        assert b.token_login(account.token, "/settings").status_code == 303
         page = b.get("/settings").text
         assert "Set a password" in page and "current_password" not in page
         r = b.post("/settings", {"new_password": PASSWORD, "new_password_confirm": PASSWORD}, csrf_from="/settings")

@@ -78,8 +78,9 @@ def test_app_name_is_escaped_on_the_consent_page(server) -> None:  # type: ignor
 ])
 def test_no_open_redirect_after_login_or_token_login(browser: Browser, make_user, target: str) -> None:  # type: ignore[no-untyped-def]
     account = make_user()
-    r = browser.get(f"/api/v1/users/{account.username}.json", params={"auth_token": account.token, "redirect_to_url": target})
-    assert r.status_code == 302 and r.headers["location"] == "/"
+    r = browser.token_login(account.token, target, account.username)
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    browser.post("/logout", {}, csrf_from="/settings")
     browser.signup()
     browser.post("/logout", {}, csrf_from="/settings")
     r = browser.post("/login", {"username": browser.username, "password": PASSWORD, "next": target})
@@ -89,8 +90,8 @@ def test_no_open_redirect_after_login_or_token_login(browser: Browser, make_user
 def test_same_origin_absolute_redirect_is_allowed(browser: Browser, make_user, server) -> None:  # type: ignore[no-untyped-def]
     account = make_user()
     target = server.url + "/settings/apps"
-    r = browser.get(f"/api/v1/users/{account.username}.json", params={"auth_token": account.token, "redirect_to_url": target})
-    assert r.status_code == 302 and r.headers["location"] == target
+    r = browser.token_login(account.token, target, account.username)
+    assert r.status_code == 303 and r.headers["location"] == target
 
 
 def test_another_users_goal_pages_and_forms_are_404(server) -> None:  # type: ignore[no-untyped-def]

@@ -57,6 +57,17 @@ class Browser:
             self.username = username
         return r
 
+    def token_login(self, token: str, target: str, username: str = "me") -> httpx.Response:
+        """redirect_to_url as an app sends it, then the click on the confirmation page; the final redirect."""
+        r = self.get(f"/api/v1/users/{username}.json", params={"auth_token": token, "redirect_to_url": target})
+        assert r.status_code == 302 and r.headers["location"].startswith("/login/token?"), r.text
+        page = self.get(r.headers["location"])
+        if page.status_code != 200:
+            return page  # already logged in as that user
+        fields = dict(re.findall(r'name="(ticket|next)" value="([^"]*)"', page.text))
+        data = {k: html.unescape(v) for k, v in fields.items()}
+        return self.http.post("/login/token", data={"csrf_token": csrf_of(page.text), **data})
+
     def new_goal(self, slug: str, **fields: str) -> httpx.Response:
         data = {"slug": slug, "goal_type": "hustler", "gunits": "pushups", "rate": "5", "runits": "w",
                 "goalval": "100", **fields}
