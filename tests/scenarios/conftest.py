@@ -9,8 +9,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from brickroad.api.app import create_app
+from brickroad.jobs import outbox as delivery
 from brickroad.jobs.config import JobSettings
-from brickroad.jobs.worker import install_handlers
 from brickroad.services.context import Context
 from tests.conftest import START
 from tests.jobs.conftest import Sink, js, receiver, smtp_sink  # noqa: F401  (fixtures reused)
@@ -20,12 +20,15 @@ from tests.scenarios.kit import World
 
 @pytest.fixture(scope="module")
 def app(ctx: Context):  # type: ignore[no-untyped-def]
-    install_handlers()  # graph renders are outbox rows too, delivered as a worker would
     return create_app(ctx)
 
 
 @pytest.fixture
-def world(ctx: Context, app, js: JobSettings, receiver: Receiver, smtp_sink: Sink) -> Iterator[World]:  # type: ignore[no-untyped-def]
+def world(ctx: Context, app, js: JobSettings, receiver: Receiver, smtp_sink: Sink,  # type: ignore[no-untyped-def]
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    # Graph renders stay undone during a scenario: no story looks at pictures, and drawing one
+    # per write was half the kit's time. (Restored after the test for the graph tests.)
+    monkeypatch.delitem(delivery._extra_handlers, "graph", raising=False)
     ctx.clock.set(START)  # type: ignore[attr-defined]
     mailing = replace(js, smtp_host=smtp_sink.host, smtp_port=smtp_sink.port, smtp_from="bee@brickroad.test",
                       max_attempts=8)
