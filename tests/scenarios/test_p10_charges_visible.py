@@ -35,7 +35,7 @@ def test_charges_are_listed_newest_first_and_shown_on_the_pages(world: World) ->
         c.same("charges.json", "created_at of the derail charge",
                [wall(x["created_at"], nia.tz) for x in listed if x.get("kind") == "derail"], [wall(losedate + 1, nia.tz)])
     page = world.goal_page(nia, "floss")
-    account = world.browser(nia).get("/settings").text
+    account = world.page(nia, "/settings").text
     for where, text in (("goal page", page), ("account page", account)):
         c.true(where, "$5" in text and "$10" in text, "does not show the $5 and $10 charges")
     c.done("charges visible")
