@@ -49,6 +49,9 @@ DAY = 86400
 HOUR = 3600
 MINUTE = 60
 PASSWORD = "scenario passphrase 1"
+# Events the stories follow; datapoint events only where a story asks (each delivery costs a
+# fresh TLS context in the worker, the kit's biggest fixed cost per delivery).
+STORY_EVENTS = "goal.derailed,goal.won,pledge.changed"
 BDUSK = 4102444799  # 2099-12-31 23:59:59: Beebrain's "no end in sight" (REFERENCE §11.2)
 # REFERENCE §11.5: colour from buffer.
 _names = itertools.count(1)
@@ -265,7 +268,9 @@ class World:
     def charges(self, acct: Account) -> httpx.Response:
         return self.call("GET", acct, "/charges.json")
 
-    def subscribe(self, acct: Account, path: str, events: str | None = None) -> dict[str, Any]:
+    def subscribe(self, acct: Account, path: str, events: str = STORY_EVENTS) -> dict[str, Any]:
+        """Subscribe `path` on the receiver to the user's events (by default those stories follow;
+        "*" for all, datapoint events included)."""
         return self.ok("POST", acct, "/webhooks.json", url=self.receiver.url + path, events=events)
 
     # ---- the web UI -------------------------------------------------------------------------

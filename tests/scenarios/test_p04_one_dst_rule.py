@@ -5,8 +5,8 @@ the hour their clocks skip in spring or repeat in autumn (02:30 in Berlin both
 times; 02:30 in New York in spring, 01:30 in autumn). Each misses the day that
 ends in that hour. Whatever the documented rule, it must be one rule: the
 losedate L is the last second whose entries count for the day it ends, the next
-second counts for the next day (checked on entries made at every ten minutes
-around it, and at L and L+1 exactly), and the missed day derails at L+1, charged.
+second counts for the next day (checked on entries made every quarter of an
+hour around it, and at L-60s, L, L+1s and L+60s), and the missed day derails at L+1, charged.
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ def _entries_land_on_the_right_side(world: World, fay, losedate: int, tz: str, c
 
     ending, next_day = day_of(losedate - 2 * HOUR), day_of(losedate + 3 * HOUR)
     c.true(when, ending != next_day, f"L-2h and L+3h both landed on {ending}")
-    probes = sorted({losedate, losedate + 1, *range(losedate - 90 * MINUTE, losedate + 91 * MINUTE, 10 * MINUTE)})
+    around = range(losedate - 90 * MINUTE, losedate + 91 * MINUTE, 15 * MINUTE)
+    probes = sorted({losedate - MINUTE, losedate, losedate + 1, losedate + MINUTE, *around})
     for ts in probes:
         expected = ending if ts <= losedate else next_day
         c.same(when, f"day of an entry at {wall(ts, tz)} (L{ts - losedate:+d}s)", day_of(ts), expected)

@@ -18,7 +18,7 @@ SERVER_SECRET = b"test-secret"  # tests/conftest.py's settings
 
 def test_same_second_events_carry_a_per_goal_sequence(world: World) -> None:
     max_ = world.account(prefix="max")
-    sub = world.subscribe(max_, "/max")
+    sub = world.subscribe(max_, "/max", events="*")
     for slug in ("gym", "read"):
         world.create_goal(max_, slug, goal_type="hustler", gunits="x", rate=1, runits="d", goalval=1000)
     for _ in range(3):
