@@ -8,8 +8,9 @@ on day 19 Pat asks for a pledge stepdown; after four weeks the road ends and the
 goal is won. Each noon, what Pat sees must agree with itself and with the day
 (`check_consistent`), and:
 
-- with no data since the last look, the buffer is one day shorter and the
-  losedate the same;
+- with no data since the last look, the buffer of a do-more (or weight, inbox,
+  odometer) goal is one day shorter and the losedate the same (a do-less goal's
+  buffer grows instead: no data is nothing done);
 - the goal derails exactly when the losedate last shown has passed (the second
   after it), once, charging the pledge and stepping it up the ladder, with a
   week of respite after;
@@ -34,6 +35,9 @@ WEEKS = 4
 LADDER = (0, 5, 10, 30, 90, 270, 810, 2430)  # README: the pledge ladder
 GOALDATE = local(TZ, 2026, 12, 21, 23, 59, 59)  # four weeks after the start, at the end of the day
 STEPDOWN_DAY = 19
+# README "Roads end": a goal that derails this close to its end is lost instead of getting a respite
+# (a week of respite from the derail day would reach past the end).
+LAST_WEEK = 8 * DAY
 
 
 @dataclass
@@ -84,6 +88,7 @@ class Diary:
     pledge_cap: float | None = None
     derailments: list[dict[str, Any]] = field(default_factory=list)
     derail_moments: list[int] = field(default_factory=list)
+    over: bool = False  # lost: nothing more is due
 
 
 @pytest.mark.parametrize("kind", sorted(LIVES))
@@ -105,6 +110,10 @@ def test_a_month_in_the_life(world: World, kind: str) -> None:
         when = f"{kind} day {k} ({wall(noon, TZ)})"
         if seen.goal.get("won"):
             c.true(when, noon > GOALDATE, f"won before the road's end {wall(GOALDATE, TZ)}")
+        elif seen.goal.get("lost"):  # README: a derailment within a week of the end ends the goal
+            c.true(when, any(m > GOALDATE - LAST_WEEK for m in diary.derail_moments),
+                   "lost, with no derailment in the road's last week")
+            diary.over, stepdown_at = True, None
         else:
             _read_the_day(c, diary, seen, when, life)
         if stepdown_at is not None:
@@ -124,7 +133,8 @@ def test_a_month_in_the_life(world: World, kind: str) -> None:
 
 def _pass_time(world: World, c: Checks, diary: Diary, t: int, when: str) -> None:
     """Advance to t; a derailment must happen exactly when the last losedate shown has passed."""
-    due = diary.losedate is not None and diary.losedate + 1 <= t and diary.losedate < GOALDATE
+    due = (not diary.over and diary.losedate is not None and diary.losedate + 1 <= t
+           and diary.losedate < GOALDATE)
     before, stepped = len(world.events("/pat", "goal.derailed")), len(_stepdowns(world))
     world.advance_to(t)
     new = world.events("/pat", "goal.derailed")[before:]
@@ -153,10 +163,11 @@ def _read_the_day(c: Checks, diary: Diary, seen: Seen, when: str, life: Life) ->
     check_consistent(c, when, seen, TZ, do_less=life.do_less)
     c.same(when, "pledge", g.get("pledge"), diary.pledge)
     prev = diary.last
-    if prev is not None and not diary.entered_since and isinstance(prev.goal.get("safebuf"), int):
+    if (prev is not None and not diary.entered_since and not life.do_less
+            and isinstance(prev.goal.get("safebuf"), int)):
         c.same(when, "safebuf, one day on with no new data", g.get("safebuf"), prev.goal["safebuf"] - 1)
         c.same(when, "losedate, no new data", g.get("losedate"), prev.goal.get("losedate"))
-    recent = [m for m in diary.derail_moments if 0 < seen.at - m < DAY]
+    recent = [m for m in diary.derail_moments if 0 < seen.at - m < DAY and m <= GOALDATE - LAST_WEEK]
     if recent and isinstance(g.get("losedate"), int):
         c.true(when, g["losedate"] >= recent[-1] + 7 * DAY - 1,
                f"respite: derailed at {wall(recent[-1], TZ)}, but the losedate is already {wall(g['losedate'], TZ)}")

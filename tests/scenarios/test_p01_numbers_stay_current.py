@@ -47,7 +47,10 @@ def test_a_goal_left_alone_counts_down_every_day(world: World) -> None:
         c.same(when, "losedate (no data, no road change)", seen.goal["losedate"], losedate)
         check_consistent(c, when, seen, TZ)
         for key in TODAY_FIELDS:
-            c.same(when, f"{key} (a goal written today says)", seen.goal.get(key), fresh.get(key))
+            expected = fresh.get(key)
+            if isinstance(expected, str):  # headsum names the goal's owner
+                expected = expected.replace(twin.username, ana.username)
+            c.same(when, f"{key} (a goal written today says)", seen.goal.get(key), expected)
         c.same(when, "urgency_load (the twin's owner has the same one goal)",
                seen.user.get("urgency_load"), world.user(twin).get("urgency_load"))
     c.done("a goal read daily with no writes")
