@@ -53,7 +53,6 @@ PASSWORD = "scenario passphrase 1"
 # fresh TLS context in the worker, the kit's biggest fixed cost per delivery).
 STORY_EVENTS = "goal.derailed,goal.won,pledge.changed"
 BDUSK = 4102444799  # 2099-12-31 23:59:59: Beebrain's "no end in sight" (REFERENCE §11.2)
-# REFERENCE §11.5: colour from buffer.
 _names = itertools.count(1)
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -131,9 +130,6 @@ class Seen:
     tile: Tile | None
     page_safe_days: str | None
     page_text: str
-
-    def get(self, key: str) -> Any:
-        return self.goal.get(key)
 
 
 @dataclass
@@ -261,6 +257,12 @@ class World:
 
     def goal(self, acct: Account, slug: str) -> dict[str, Any]:
         return self.ok("GET", acct, f"/goals/{slug}.json")
+
+    def goal_v2(self, acct: Account, slug: str) -> dict[str, Any]:
+        """The goal through /api/v2's `goal.get` (dates as local "YYYY-MM-DD HH:MM:SS")."""
+        r = self.api.post("/api/v2", json={"auth_token": acct.token, "service": "goal.get", "goal": slug})
+        assert r.status_code == 200, f"v2 goal.get {slug}: {r.status_code} {r.text[:300]}"
+        return dict(r.json()["goal"])
 
     def user(self, acct: Account) -> dict[str, Any]:
         return self.ok("GET", acct, ".json")

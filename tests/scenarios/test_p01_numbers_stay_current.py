@@ -2,7 +2,8 @@
 
 Story: Ana sets up a pushups goal (1 a day), does 10 on the first morning and then
 leaves the app alone. She opens it every day at noon. Each day her buffer is one
-day shorter: the API, the dashboard, the goal page and her urgency load say so.
+day shorter: API v1 and v2, the dashboard, the goal page and her urgency load
+say so.
 On the derail day the 09:30 reminder (webhook and mail) tells her what a GET says
 at that very second, and the goal derails at the second after its losedate.
 A twin goal, created at the same second with the same data and touched by a
@@ -51,6 +52,9 @@ def test_a_goal_left_alone_counts_down_every_day(world: World) -> None:
             if isinstance(expected, str):  # headsum names the goal's owner
                 expected = expected.replace(twin.username, ana.username)
             c.same(when, f"{key} (a goal written today says)", seen.goal.get(key), expected)
+        v2 = world.goal_v2(ana, SLUG)
+        c.same(when, "API v2 goal.get (safebuf, limsum)", (v2.get("safebuf"), v2.get("limsum")),
+               (seen.goal["safebuf"], seen.goal["limsum"]))
         c.same(when, "urgency_load (the twin's owner has the same one goal)",
                seen.user.get("urgency_load"), world.user(twin).get("urgency_load"))
     c.done("a goal read daily with no writes")

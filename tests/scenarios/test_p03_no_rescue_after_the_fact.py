@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scenarios.kit import Checks, World, local, wall
+from tests.scenarios.kit import Checks, World, wall
 
 TZ = "America/New_York"
 SLUG = "essay"

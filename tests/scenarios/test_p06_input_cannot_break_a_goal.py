@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.scenarios.kit import DAY, Checks, World, wall
+from tests.scenarios.kit import Checks, World, wall
 
 TZ = "America/New_York"
 BAD_TIMESTAMPS = ["0", "1000", "1234.5", "-86400", "86399", "4102444800", "99999999999"]
