@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import pytest
 from sqlalchemy import update
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from brickroad.api.app import create_app
@@ -54,7 +55,7 @@ def ctx(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 @pytest.fixture(scope="package")
-def app(ctx: Context):  # type: ignore[no-untyped-def]
+def app(ctx: Context) -> Starlette:
     return create_app(ctx)
 
 
@@ -79,7 +80,7 @@ def smtp_sink() -> Iterator[Sink]:
 
 
 @pytest.fixture
-def world(ctx: Context, app, js: JobSettings, receiver: Receiver, smtp_sink: Sink,  # type: ignore[no-untyped-def]
+def world(ctx: Context, app: Starlette, js: JobSettings, receiver: Receiver, smtp_sink: Sink,
           monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     # Graph renders stay undone during a story: none looks at pictures, and drawing one per
     # write was half the kit's time. (Restored after the test for the graph tests.)

@@ -417,3 +417,20 @@ def check_consistent(c: Checks, when: str, s: Seen, tz: str, do_less: bool = Fal
     load = s.user.get("urgency_load")
     c.true(when, (load == 0) == (sb >= 7), f"urgency_load {load!r} with a single goal at safebuf {sb} "
            "(0 exactly when every goal has a week of buffer)")
+
+
+REMINDER_FIELDS = ("safebuf", "limsum", "losedate", "baremin", "roadstatuscolor", "urgencykey")
+
+
+def check_reminders(c: Checks, world: World, acct: Account, slug: str, hook_path: str | None = None) -> None:
+    """Every reminder says what a GET said at the same second: the webhook body's goal (to the
+    goal's callback_url at `hook_path`) field by field, and the mail's subject ("slug: limsum")."""
+    for r in world.hooks(hook_path) if hook_path else []:
+        got = world.get_at(acct, slug, r.at) or {}
+        for key in REMINDER_FIELDS:
+            c.same(f"reminder webhook at {wall(r.at, acct.tz)}", f"{key} in its body vs a GET at the same second",
+                   r.body["goal"].get(key), got.get(key))
+    for m in world.mails(acct, slug):
+        got = world.get_at(acct, slug, m.at) or {}
+        c.same(f"reminder mail at {wall(m.at, acct.tz)}", "subject vs a GET at the same second",
+               m.body["subject"], f"{slug}: {got.get('limsum')}")

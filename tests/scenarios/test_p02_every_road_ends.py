@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scenarios.kit import BDUSK, DAY, Checks, World, local, wall
+from tests.scenarios.kit import BDUSK, DAY, Account, Checks, World, local, wall
 
 TZ = "America/New_York"
 DAYS = 10
@@ -43,7 +43,7 @@ def test_a_road_drawn_with_roadall_is_won_at_its_end(world: World) -> None:
     _read_daily_until_the_end(world, dan, start, "/dan")
 
 
-def _read_daily_until_the_end(world: World, who, start: int, hook: str = "/ben") -> None:  # type: ignore[no-untyped-def]
+def _read_daily_until_the_end(world: World, who: Account, start: int, hook: str = "/ben") -> None:
     c = Checks()
     for k in range(DAYS + 2):
         world.advance_to(local(TZ, 2026, 11, 23, 20) + k * DAY)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scenarios.kit import Checks, World, wall
+from tests.scenarios.kit import Account, Checks, World, wall
 
 TZ = "America/New_York"
 SLUG = "essay"
@@ -23,7 +23,7 @@ CHANGES = {
 }
 
 
-def _due_tonight(world: World):  # type: ignore[no-untyped-def]
+def _due_tonight(world: World) -> tuple[Account, int]:
     eve = world.account(TZ, "eve")
     world.create_goal(eve, SLUG, goal_type="hustler", gunits="words", rate=1, runits="d", goalval=1000)
     world.ok("POST", eve, f"/goals/{SLUG}/shortcircuit.json")  # $0 -> $5

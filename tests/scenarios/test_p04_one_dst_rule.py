@@ -7,9 +7,10 @@ turns the day over at the jump, and one in a repeated hour at its first pass.
 Story: Fay (Berlin) and Gus (New York) each keep a $5 goal whose deadline falls in
 the hour their clocks skip in spring or repeat in autumn (02:30 in Berlin both
 times; 02:30 in New York in spring, 01:30 in autumn). Each misses the day that
-ends in that hour. The losedate L is the second before the rule's day start, L is the last second whose entries count for the day it ends, the next
-second counts for the next day (checked on entries made every quarter of an
-hour around it, and at L-60s, L, L+1s and L+60s), and the missed day derails at L+1, charged.
+ends in that hour. The losedate L is the second before the rule's day start; L is
+the last second whose entries count for the day it ends and the next second counts
+for the next day (checked on entries made every quarter of an hour around it, and
+at L-60s, L, L+1s and L+60s); and the missed day derails at L+1, charged.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.scenarios.kit import HOUR, MINUTE, Checks, World, local, wall
+from tests.scenarios.kit import HOUR, MINUTE, Account, Checks, World, local, wall
 
 # (zone, transition date, deadline in seconds after midnight): the deadline is inside the
 # skipped hour (spring) or the repeated hour (autumn) of that night.
@@ -31,7 +32,7 @@ CASES = {
 }
 
 
-def _missed_goal(world: World, tz: str, night: date, deadline: int):  # type: ignore[no-untyped-def]
+def _missed_goal(world: World, tz: str, night: date, deadline: int) -> Account:
     """A goal created two days before the transition date: its first derail day ends that night."""
     before = night - timedelta(days=2)
     world.set_clock(local(tz, before.year, before.month, before.day, 12))
@@ -56,7 +57,8 @@ def test_the_losedate_is_the_last_second_of_the_day_and_the_missed_day_is_charge
     c.same(when, "losedate by the README's DST rule", wall(losedate, tz), wall(rule, tz))
     world.advance_to(losedate + 1)
     derailed = [d for d in world.events("/dst", "goal.derailed") if d["data"]["goal"] == "habit"]
-    c.same(when, "derailments at L+1", [(d["created_at"], d["data"]["losedate"], d["data"]["charged"]) for d in derailed],
+    c.same(when, "derailments at L+1",
+           [(d["created_at"], d["data"]["losedate"], d["data"]["charged"]) for d in derailed],
            [(losedate + 1, losedate, 5.0)])
     world.advance_to(losedate + 4 * HOUR)  # entries are made after the fact, as late reports are
     _entries_land_on_the_right_side(world, fay, losedate, tz, c, when)
@@ -74,7 +76,8 @@ def _day_start(tz: str, night: date, deadline: int) -> int:
         t += MINUTE
 
 
-def _entries_land_on_the_right_side(world: World, fay, losedate: int, tz: str, c: Checks, when: str) -> None:  # type: ignore[no-untyped-def]
+def _entries_land_on_the_right_side(world: World, fay: Account, losedate: int, tz: str, c: Checks,
+                                    when: str) -> None:
     def day_of(ts: int) -> str:
         return str(world.add(fay, "probe", 1, timestamp=ts)["daystamp"])
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.scenarios.kit import Checks, World, wall
+from tests.scenarios.kit import Account, Checks, World, wall
 
 TZ = "America/New_York"
 BAD_TIMESTAMPS = ["0", "1000", "1234.5", "-86400", "86399", "4102444800", "99999999999"]
@@ -22,7 +22,7 @@ BAD_DAYSTAMPS = ["19691231", "19700101", "21000101"]
 BAD_VALUES = ["1e308", "-1e308", "1e16", "inf", "-inf", "nan", "Infinity"]
 
 
-def _goals(world: World):  # type: ignore[no-untyped-def]
+def _goals(world: World) -> Account:
     ivy = world.account(TZ, "ivy")
     world.create_goal(ivy, "run", goal_type="hustler", gunits="km", rate=1, runits="d", goalval=1000)
     world.create_goal(ivy, "sugar", goal_type="drinker", gunits="g", rate=10, runits="d", goalval=0)
@@ -39,12 +39,13 @@ def _named(r: Any, field: str) -> bool:
     return isinstance(errors, dict) and field in errors or field in str(errors)
 
 
-def _bad_calls(world: World, ivy) -> list[tuple[str, str, Any]]:  # type: ignore[no-untyped-def]
+def _bad_calls(world: World, ivy: Account) -> list[tuple[str, str, Any]]:
     """(what was sent, the field that must be named, the answer)."""
     out: list[tuple[str, str, Any]] = []
     pts = "/goals/run/datapoints"
     for ts in BAD_TIMESTAMPS:
-        out.append((f"create timestamp={ts}", "timestamp", world.call("POST", ivy, pts + ".json", value=1, timestamp=ts)))
+        out.append((f"create timestamp={ts}", "timestamp",
+                    world.call("POST", ivy, pts + ".json", value=1, timestamp=ts)))
     for ds in BAD_DAYSTAMPS:
         out.append((f"create daystamp={ds}", "daystamp", world.call("POST", ivy, pts + ".json", value=1, daystamp=ds)))
     for v in BAD_VALUES:
