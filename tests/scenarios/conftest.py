@@ -91,7 +91,7 @@ def world(ctx: Context, app: Starlette, js: JobSettings, receiver: Receiver, smt
     # Not entered as a context manager: the app's lifespan would close the shared quotas.
     api = TestClient(app, follow_redirects=False)
     w = World(ctx, mailing, receiver, smtp_sink, app, api,
-              _seen_mail=len(smtp_sink.messages), _seen_hooks=len(receiver.requests))
+              mail_offset=len(smtp_sink.messages), hook_offset=len(receiver.requests))
     yield w
     w.close()
     api.close()

@@ -157,8 +157,9 @@ class World:
     inbox: list[Delivered] = field(default_factory=list)
     # (at, username, slug, goal JSON) read at the same instant as each delivery: what a GET said then.
     at_delivery: list[tuple[int, str, str, dict[str, Any]]] = field(default_factory=list)
-    _seen_mail: int = 0
-    _seen_hooks: int = 0
+    # Mails and webhook requests already in the (shared) sink and receiver when the story began.
+    mail_offset: int = 0
+    hook_offset: int = 0
 
     # ---- time -------------------------------------------------------------------------------
 
@@ -208,11 +209,11 @@ class World:
     def _collect(self) -> None:
         """Record what arrived since the last look, and what a GET says at this same minute."""
         with self.sink.lock:
-            mails = self.sink.messages[self._seen_mail:]
-            self._seen_mail += len(mails)
+            mails = self.sink.messages[self.mail_offset:]
+            self.mail_offset += len(mails)
         with self.receiver.lock:
-            hooks = self.receiver.requests[self._seen_hooks:]
-            self._seen_hooks += len(hooks)
+            hooks = self.receiver.requests[self.hook_offset:]
+            self.hook_offset += len(hooks)
         for m in mails:
             self.inbox.append(Delivered(self.now, "mail", str(m["To"]), _mail_record(m)))
         for h in hooks:
