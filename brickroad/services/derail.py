@@ -35,6 +35,21 @@ def pending_losedate(goal: Goal, now: int) -> int | None:
     return None
 
 
+# Beebrain's presumptive report for a day without data on a flat road (brickroad/road/status.py).
+FLAT_PPR = 2.0
+
+
+def _presumed_allowance(goal: Goal) -> float:
+    """Room above the data for goals that presume the worst on days without data (do-less, yaw*dir < 0).
+
+    On a flat line exactly at the data, one such presumed report puts them
+    over it, so without this a do-less goal would derail again the day after
+    every derailment: the respite would be a daily charge. With it, a week of
+    nothing entered is safe, and doing anything at all is not: "flat".
+    """
+    return -goal.yaw * FLAT_PPR if goal.yaw * goal.dir < 0 else 0.0
+
+
 def derail(conn: Connection, user: User, goal: Goal, now: int, cause: str, losedate: int | None = None) -> Goal:
     """Apply one derailment; returns the recomputed goal (unchanged if this deadline was already handled)."""
     losedate = losedate if losedate is not None else (pending_losedate(goal, now) or goal.losedate or now)
@@ -60,7 +75,8 @@ def derail(conn: Connection, user: User, goal: Goal, now: int, cause: str, losed
     else:
         # The respite: the line drops to where the data is on the derail day and stays
         # flat through the akrasia horizon, then resumes its old rates.
-        road = goal_service.rebase_road(goal, user.timezone, now, curval, flat_days=RESPITE_DAYS, jump_offset=-1)
+        road = goal_service.rebase_road(goal, user.timezone, now, curval + _presumed_allowance(goal),
+                                        flat_days=RESPITE_DAYS, jump_offset=-1)
         lost = False
     # losedate=None: the missed deadline is settled, so the recompute hook has nothing to carry over.
     goal = goal_service.save_and_recompute(

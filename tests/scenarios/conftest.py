@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 
 from brickroad.api.app import create_app
 from brickroad.clock import ManualClock
-from brickroad.config import load_settings
+from brickroad.config import OutboundPolicy, load_settings, parse_networks
 from brickroad.jobs import outbox as delivery
 from brickroad.jobs.config import JobSettings
 from brickroad.services.context import Context
@@ -47,7 +47,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 @pytest.fixture(scope="package")
 def ctx(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
     settings = load_settings(data_dir=tmp_path_factory.mktemp("data"), database_url=database_url,
-                             secret=b"test-secret", max_body_bytes=1024 * 1024, signups_per_hour=10_000)
+                             secret=b"test-secret", max_body_bytes=1024 * 1024, signups_per_hour=10_000,
+                             # The receivers listen on 127.0.0.1; everything else private stays refused.
+                             outbound=OutboundPolicy(allow_networks=parse_networks("127.0.0.1/32")))
     context = Context(db=Database(database_url), settings=settings, clock=ManualClock(START))
     upgrade(context.db)
     yield context
