@@ -42,12 +42,12 @@ FLAT_PPR = 2.0
 def _presumed_allowance(goal: Goal) -> float:
     """Room above the data for goals that presume the worst on days without data (do-less, yaw*dir < 0).
 
-    On a flat line exactly at the data, one such presumed report puts them
-    over it, so without this a do-less goal would derail again the day after
-    every derailment: the respite would be a daily charge. With it, a week of
-    nothing entered is safe, and doing anything at all is not: "flat".
+    On a flat line exactly at the data, one presumed report puts them over
+    it, so a do-less goal would derail again the day after every derailment:
+    the respite would be a daily charge. The line sits a respite's worth of
+    presumed reports above the data instead, so the week is a week.
     """
-    return -goal.yaw * FLAT_PPR if goal.yaw * goal.dir < 0 else 0.0
+    return -goal.yaw * FLAT_PPR * (RESPITE_DAYS + 1) if goal.yaw * goal.dir < 0 else 0.0
 
 
 def derail(conn: Connection, user: User, goal: Goal, now: int, cause: str, losedate: int | None = None) -> Goal:
