@@ -5,11 +5,13 @@ three times in one second ($0 -> $5 -> $10 -> $30) and logs a datapoint: the
 events may arrive in any order (they are delivered in parallel), but each
 carries `seq`, per goal from 1 and strictly increasing in the order things
 happened, so sorting by it replays the pledge's history. The reminder his goal's
-`callback_url` receives is signed with a secret Max holds, never with the
-server's own.
+`callback_url` receives is signed with a secret Max holds — the callback
+signing secret on his Apps & API page — never with the server's own.
 """
 
 from __future__ import annotations
+
+import re
 
 from tests.scenarios.kit import DAY, Checks, World, signature_ok
 
@@ -44,7 +46,9 @@ def test_same_second_events_carry_a_per_goal_sequence(world: World) -> None:
 
 def test_a_reminder_to_callback_url_is_signed_with_a_secret_the_user_holds(world: World) -> None:
     max_ = world.account(prefix="max")
-    sub = world.subscribe(max_, "/max-events")
+    found = re.search(r'id="signing-secret" class="token" value="([^"]+)"', world.page(max_, "/settings/apps").text)
+    assert found, "the Apps & API page shows no callback signing secret"
+    secret = found.group(1).encode()
     world.create_goal(max_, "gym", goal_type="hustler", gunits="x", rate=1, runits="d", goalval=1000)
     world.ok("PUT", max_, "/goals/gym.json", callback_url=world.receiver.url + "/max-reminder")
     world.advance(2 * DAY)
@@ -55,6 +59,6 @@ def test_a_reminder_to_callback_url_is_signed_with_a_secret_the_user_holds(world
         header = r.headers.get("x-brickroad-signature")
         c.true("reminder", not signature_ok(SERVER_SECRET, r.raw, header),
                "signed with the server's own secret, which no receiver can hold")
-        c.true("reminder", signature_ok(sub["secret"].encode(), r.raw, header),
-               "does not verify with the secret the user was given (their webhook subscription's)")
+        c.true("reminder", signature_ok(secret, r.raw, header),
+               "does not verify with the callback signing secret on the Apps & API page")
     c.done("reminder signature")
