@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.loadgen import bench_instance, free_port, get, load, start_server  # noqa: E402
+from bench.loadgen import bench_instance, free_port, get, load, start_brickroad, start_server  # noqa: E402
 
 
 def main() -> None:
@@ -25,7 +25,7 @@ def main() -> None:
 
     bare_port, br_port = free_port(), free_port()
     bare = start_server("bench.bare_app:app", bare_port)
-    ours = start_server("brickroad.api.asgi:create", br_port, env=env, factory=True)
+    ours = start_brickroad(br_port, env=env)
     try:
         load(bare_port, get("/user"), seconds=1)  # warm both up
         load(br_port, get(f"/api/v1/users/me.json?auth_token={token}"), seconds=1)

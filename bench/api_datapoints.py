@@ -88,7 +88,7 @@ from statistics import median
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.loadgen import free_port, get, load, post, start_server  # noqa: E402
+from bench.loadgen import free_port, get, load, post, start_brickroad, start_server  # noqa: E402
 from brickroad.clock import SystemClock  # noqa: E402
 from brickroad.config import load_settings  # noqa: E402
 from brickroad.services import accounts, tokens  # noqa: E402
@@ -167,7 +167,7 @@ def run_backend(name: str, url: str, bare_port: int, args: argparse.Namespace) -
     for mode, extra in QUOTA_MODES.items():
         port = free_port()
         env = {"BRICKROAD_DATA_DIR": data_dir, "BRICKROAD_DATABASE_URL": url, "BRICKROAD_SECRET": "bench-secret-0123456789-abcdefghijklmnop", **extra}
-        server = start_server("brickroad.api.asgi:create", port, env=env, factory=True)
+        server = start_brickroad(port, env=env)
         figures = Figures(name, mode, [], [], [], 0)
         try:
             load(port, read, 0.5, 2)  # warm up (imports, pools, caches)

@@ -50,12 +50,24 @@ def bench_instance() -> tuple[dict[str, str], str]:
 
 
 def start_server(module_app: str, port: int, env: dict[str, str] | None = None, factory: bool = False) -> subprocess.Popen[bytes]:
-    """uvicorn in its own process, one worker, logs off."""
+    """uvicorn in its own process, one worker, logs off (the bare reference app)."""
     args = [sys.executable, "-m", "uvicorn", module_app, "--host", "127.0.0.1", "--port", str(port),
             "--log-level", "warning", "--no-access-log"]
     if factory:
         args.append("--factory")
-    proc = subprocess.Popen(args, env={**os.environ, **(env or {})}, cwd=ROOT)
+    return _spawn(args, port, env)
+
+
+def start_brickroad(port: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """brickroad as `brickroad serve --no-sweeper` runs it: its uvicorn options and connection guards
+    (brickroad/api/serving.py) included, so the figures are the served stack's."""
+    args = [sys.executable, "-m", "brickroad.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port),
+            "--no-sweeper"]
+    return _spawn(args, port, env)
+
+
+def _spawn(args: list[str], port: int, env: dict[str, str] | None) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(args, env={**os.environ, **(env or {})}, cwd=ROOT, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -64,7 +76,7 @@ def start_server(module_app: str, port: int, env: dict[str, str] | None = None, 
         except OSError:
             time.sleep(0.05)
     proc.kill()
-    raise RuntimeError(f"{module_app} did not start")
+    raise RuntimeError(f"{args[2]} did not start")
 
 
 async def _worker(port: int, request: bytes, stop_at: float, counts: list[int]) -> None:

@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.loadgen import bench_instance, free_port, get, load, start_server  # noqa: E402
+from bench.loadgen import bench_instance, free_port, get, load, start_brickroad  # noqa: E402
 
 
 def main() -> None:
@@ -23,8 +23,8 @@ def main() -> None:
     env, token = bench_instance()
     request = get(f"/api/v1/users/me.json?auth_token={token}")
     on_port, off_port = free_port(), free_port()
-    on = start_server("brickroad.api.asgi:create", on_port, env=env, factory=True)
-    off = start_server("brickroad.api.asgi:create", off_port, env={**env, "BRICKROAD_QUOTAS": "off"}, factory=True)
+    on = start_brickroad(on_port, env=env)
+    off = start_brickroad(off_port, env={**env, "BRICKROAD_QUOTAS": "off"})
     rates: dict[str, list[float]] = {"on": [], "off": []}
     try:
         load(on_port, request, 1)
