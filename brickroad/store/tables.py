@@ -92,6 +92,7 @@ web_sessions = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("expires_at", BigInteger, nullable=False),
     Column("ended_at", BigInteger, nullable=True),
+    **NEVER_REUSED,
 )
 
 # Authorization codes of the OAuth code flow: single use, short-lived, hashed.

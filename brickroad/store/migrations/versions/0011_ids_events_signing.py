@@ -31,7 +31,7 @@ depends_on = None
 
 KEYED_TABLES = (
     "users", "oauth_clients", "access_tokens", "oauth_grants", "goals", "datapoints", "charges",
-    "webhook_subscriptions", "outbox", "derailments",
+    "webhook_subscriptions", "outbox", "derailments", "web_sessions",
 )
 
 
