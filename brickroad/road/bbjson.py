@@ -97,9 +97,11 @@ def _day(t: Any) -> Optional[str]:
         return "ERROR"
 
 
-def error_stats(message: str, gp: Optional[GoalParams], asof: Any) -> dict[str, Any]:
-    """What Beebrain outputs when it refuses a goal: defaults plus echoes."""
+def error_stats(message: str, gp: Optional[GoalParams], asof: Any,
+                partial: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
+    """What Beebrain outputs when it refuses a goal: defaults, what it had computed, echoes."""
     out = dict(_DEFAULTS)
+    out.update(partial or {})
     out["error"] = message
     fine = isinstance(asof, (int, float)) and not isinstance(asof, bool) and math.isfinite(asof)
     out["proctm"] = daysnap(asof) if fine else asof
@@ -160,4 +162,4 @@ def stats_from_bb(bb: Mapping[str, Any], asof: Optional[float] = None, *,
     except RoadError as e:
         gp = e.params or gp
         when = asof if asof is not None else (gp.asof if gp is not None else None)
-        return error_stats(e.message, gp, when)
+        return error_stats(e.message, gp, when, e.partial)
