@@ -24,6 +24,7 @@ from brickroad.road.summary import summaries
 SHARED = Path(os.environ.get("BRICKROAD_SHARED",
                              Path(__file__).resolve().parents[2].parent / "shared"))
 GOLDEN = SHARED / "golden" / "road"
+REAL = GOLDEN / "real"
 SETS = {"real": 91, "synth": 240}
 
 
