@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Optional
 
 import numpy as np
@@ -34,13 +35,16 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
 def data_from_bb(rows: Any) -> DataColumns | list[Any]:
     """.bb data rows [[daystamp|unixtime, value, comment], ...] -> datapoints.
 
     Well-formed data comes back as DataColumns (daystamps parsed in bulk, the
     comments already checked), which is what keeps a 100k-point file cheap;
     anything odd comes back row by row, as given, so that compute() reports it
-    with Beebrain's message.
+    with Beebrain's message. Like Beebrain, only a row's first three items count.
     """
     if not isinstance(rows, list):
         return []
@@ -50,14 +54,16 @@ def data_from_bb(rows: Any) -> DataColumns | list[Any]:
 
 def _bulk_columns(rows: list[Any]) -> Optional[DataColumns]:
     try:
-        ts, vs, cs = zip(*rows)  # one pass over the rows; anything but 3 items a row fails here
+        # Column by column: zip(*rows) would make an iterator per row, and with 100k rows
+        # the garbage collector's passes over them cost more than everything else here.
+        ts, vs, cs = list(map(_FIRST, rows)), list(map(_SECOND, rows)), list(map(_THIRD, rows))
         text = "\x00".join(cs)  # raises unless every comment is a string
-    except (TypeError, ValueError):
+    except (TypeError, IndexError, KeyError):
         return None
     t = _bulk_daystamps(ts)
     if t is None or not set(map(type, vs)) <= {int, float}:
         return None
-    return DataColumns(t, np.array(vs, dtype=float), list(cs), tare="TARE" in text)
+    return DataColumns(t, np.array(vs, dtype=float), cs, tare="TARE" in text)
 
 
 def _row(r: Any) -> Any:
@@ -69,9 +75,14 @@ def _row(r: Any) -> Any:
 
 
 _COMMA, _ZERO = ord(","), np.uint8(ord("0"))
+# Days from 1970 to the first of each month of 1000-2999: a daystamp's day number is then
+# one lookup and an add, instead of the calendar arithmetic for every stamp.
+_FIRST_YEAR, _YEARS = 1000, 2000
+_MONTH_STARTS = days_from_civil_many(np.repeat(np.arange(_FIRST_YEAR, _FIRST_YEAR + _YEARS), 12),
+                                     np.tile(np.arange(1, 13), _YEARS), np.ones(12 * _YEARS, dtype=np.int64))
 
 
-def _bulk_daystamps(ts: tuple[Any, ...]) -> Optional[np.ndarray]:
+def _bulk_daystamps(ts: list[Any]) -> Optional[np.ndarray]:
     """All-"YYYYMMDD" or all-numeric timestamps -> float array; None if mixed/odd."""
     try:
         joined = ",".join(ts)
@@ -90,9 +101,12 @@ def _bulk_daystamps(ts: tuple[Any, ...]) -> Optional[np.ndarray]:
     y = n[:, 0] * 1000 + n[:, 1] * 100 + n[:, 2] * 10 + n[:, 3]
     m = n[:, 4] * 10 + n[:, 5]
     d = n[:, 6] * 10 + n[:, 7]
-    if ((m < 1) | (m > 12) | (d < 1) | (d > 31) | (y < 1000)).any():
+    if ((m < 1) | (m > 12) | (d < 1) | (d > 31) | (y < _FIRST_YEAR)).any():
         return None
-    return days_from_civil_many(y, m, d).astype(float) * SID
+    if (y >= _FIRST_YEAR + _YEARS).any():
+        return days_from_civil_many(y, m, d).astype(float) * SID
+    # (a day past the month's end runs on into the next month, as the arithmetic does)
+    return (_MONTH_STARTS[(y - _FIRST_YEAR) * 12 + m - 1] + (d - 1)).astype(float) * SID
 
 
 def _jsmul(a: Any, b: Any) -> Any:
