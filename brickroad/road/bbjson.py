@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from operator import itemgetter
 from typing import Any, Optional
 
 import numpy as np
@@ -35,16 +34,13 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
-_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
-
-
 def data_from_bb(rows: Any) -> DataColumns | list[Any]:
     """.bb data rows [[daystamp|unixtime, value, comment], ...] -> datapoints.
 
     Well-formed data comes back as DataColumns (daystamps parsed in bulk, the
     comments already checked), which is what keeps a 100k-point file cheap;
     anything odd comes back row by row, as given, so that compute() reports it
-    with Beebrain's message. Like Beebrain, only a row's first three items count.
+    with Beebrain's message (a row of more than three items goes that way too).
     """
     if not isinstance(rows, list):
         return []
@@ -53,12 +49,18 @@ def data_from_bb(rows: Any) -> DataColumns | list[Any]:
 
 
 def _bulk_columns(rows: list[Any]) -> Optional[DataColumns]:
+    ts: list[Any] = []
+    vs: list[Any] = []
+    cs: list[Any] = []
     try:
-        # Column by column: zip(*rows) would make an iterator per row, and with 100k rows
-        # the garbage collector's passes over them cost more than everything else here.
-        ts, vs, cs = list(map(_FIRST, rows)), list(map(_SECOND, rows)), list(map(_THIRD, rows))
+        # One pass, each row unpacked in place: measured faster than a map() per column, and
+        # zip(*rows) would make an iterator per row for the garbage collector to walk.
+        for t, v, c in rows:
+            ts.append(t)
+            vs.append(v)
+            cs.append(c)
         text = "\x00".join(cs)  # raises unless every comment is a string
-    except (TypeError, IndexError, KeyError):
+    except (TypeError, ValueError):  # not a row of exactly three items somewhere
         return None
     t = _bulk_daystamps(ts)
     if t is None or not set(map(type, vs)) <= {int, float}:
