@@ -10,18 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Callable
 
 import numpy as np
-
-# Aliases map onto the same behaviour; the set is what params may name.
-_SUM_BASED = {"sum", "triangle", "square", "kyshoc", "skatesum", "cap1", "satsum", "sqrt"}
-AGGDAY_METHODS = frozenset({
-    "last", "first", "min", "max",
-    "truemean", "mu", "average",          # plain mean
-    "mean", "uniqmean", "munique",        # mean of de-duplicated values
-    "median", "mode", "trimmean", "mutrim",
-    "jolly", "binary", "nonzero", "unaryflat", "count", "clocky",
-} | _SUM_BASED)
 
 _ROUNDS_LIMIT = 64  # groups longer than this are folded one by one
 
@@ -52,6 +43,8 @@ def seq_sums(vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndar
     out = np.zeros(len(starts))
     if len(starts) == 0:
         return out
+    if bool((sizes == 1).all()):  # one value a group (one point a day): 0 + a is a, bar -0
+        return vals[starts] + 0.0
     if _order_free(vals):
         total = np.concatenate(([0.0], np.cumsum(vals, dtype=float)))
         return total[starts + sizes] - total[starts]
@@ -89,26 +82,6 @@ def seq_prefix(vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.nd
     return acc
 
 
-def _masked_sums(vals: np.ndarray, gid: np.ndarray, ngroups: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sums (and counts) over a selection whose group ids are non-decreasing."""
-    counts = np.bincount(gid, minlength=ngroups).astype(np.int64)
-    starts = np.cumsum(counts) - counts
-    return seq_sums(vals, starts, counts), counts
-
-
-def _group_ids(sizes: np.ndarray) -> np.ndarray:
-    """Each value's group number (only the methods that regroup values need it)."""
-    return np.repeat(np.arange(len(sizes)), sizes)
-
-
-def _all_single(sizes: np.ndarray) -> bool:
-    return bool((sizes == 1).all())
-
-
-def _sorted_within(vals: np.ndarray, gid: np.ndarray) -> np.ndarray:
-    return vals[np.lexsort((vals, gid))]
-
-
 def _mode(vals: list[float]) -> float:
     # The first value to push the running maximum count up wins ties.
     counts: dict[float, int] = {}
@@ -121,82 +94,150 @@ def _mode(vals: list[float]) -> float:
     return best
 
 
+class _Groups:
+    """Runs of same-timestamp values, with the derived arrays some methods need, each built once."""
+
+    def __init__(self, vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray, rsk8: float) -> None:
+        self.vals, self.starts, self.sizes, self.rsk8 = vals, starts, sizes, rsk8
+
+    @cached_property
+    def ids(self) -> np.ndarray:
+        """Each value's group number."""
+        return np.repeat(np.arange(len(self.sizes)), self.sizes)
+
+    @cached_property
+    def sums(self) -> np.ndarray:
+        return seq_sums(self.vals, self.starts, self.sizes)
+
+    @cached_property
+    def sorted_vals(self) -> np.ndarray:
+        """Values sorted within each group."""
+        return self.vals[np.lexsort((self.vals, self.ids))]
+
+    def sums_where(self, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Left-fold sums and counts of the kept values of each group, in their order."""
+        counts = np.bincount(self.ids[keep], minlength=len(self.sizes)).astype(np.int64)
+        starts = np.cumsum(counts) - counts
+        return seq_sums(self.vals[keep], starts, counts), counts
+
+
+def _mean_of(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Beebrain's mean: the sum over the count, and 0 for nothing."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)
+
+
+def _unique_mean(g: _Groups) -> np.ndarray:
+    """Mean of each group's values with repeats dropped (the first of each kept, order unchanged)."""
+    if bool((g.sizes == 1).all()):
+        return g.vals.astype(float)
+    order = np.lexsort((np.arange(len(g.vals)), g.vals, g.ids))
+    sv, sg = g.vals[order], g.ids[order]
+    first = np.ones(len(g.vals), dtype=bool)
+    first[1:] = (sv[1:] != sv[:-1]) | (sg[1:] != sg[:-1])
+    keep = np.zeros(len(g.vals), dtype=bool)
+    keep[order[first]] = True
+    return _mean_of(*g.sums_where(keep))
+
+
+def _median(g: _Groups) -> np.ndarray:
+    if bool((g.sizes == 1).all()):
+        return g.vals.astype(float)
+    sv = g.sorted_vals
+    lo = g.starts + (g.sizes - 1) // 2
+    hi = g.starts + g.sizes // 2
+    return np.where(g.sizes % 2 == 1, sv[lo], (sv[lo] + sv[hi]) / 2)
+
+
+def _trimmed_mean(g: _Groups) -> np.ndarray:
+    """Mean after dropping floor(10%) of the values from each end of the sorted group."""
+    if bool((g.sizes == 1).all()):
+        return g.vals.astype(float)
+    k = np.floor(0.1 * g.sizes).astype(np.int64)
+    return seq_sums(g.sorted_vals, g.starts + k, g.sizes - 2 * k) / (g.sizes - 2 * k)
+
+
+def _mode_each(g: _Groups) -> np.ndarray:
+    out = g.vals[g.starts].astype(float)
+    for i in np.flatnonzero(g.sizes > 1):
+        out[i] = _mode(g.vals[g.starts[i]:g.starts[i] + g.sizes[i]].tolist())
+    return out
+
+
+def _clocky(g: _Groups) -> np.ndarray:
+    """Sum of the differences of consecutive pairs (a1-a0 + a3-a2 + ...); an odd last value is ignored."""
+    pos = np.arange(len(g.vals)) - np.repeat(g.starts, g.sizes)
+    second = pos % 2 == 1
+    diffs = np.zeros(len(g.vals))
+    idx = np.flatnonzero(second)
+    diffs[idx] = g.vals[idx] - g.vals[idx - 1]
+    sub = _Groups(diffs, g.starts, g.sizes, g.rsk8)
+    return sub.sums_where(second)[0]
+
+
+def _any_nonzero(g: _Groups) -> np.ndarray:
+    return np.logical_or.reduceat(g.vals != 0, g.starts).astype(float)
+
+
+def _count_nonzero(g: _Groups) -> np.ndarray:
+    return np.add.reduceat((g.vals != 0).astype(np.int64), g.starts).astype(float)
+
+
+def _mean_nonzero(g: _Groups) -> np.ndarray:
+    return _mean_of(*g.sums_where(g.vals != 0))
+
+
+def _sqrt(g: _Groups) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.sqrt(g.sums)  # NaN for a negative sum, as in JavaScript
+
+
+def _plain_mean(g: _Groups) -> np.ndarray:
+    return g.sums / g.sizes
+
+
+def _ones(g: _Groups) -> np.ndarray:
+    return np.ones(len(g.starts))
+
+
+# Beebrain's aggday methods, one entry each (aliases share a function). "flat" variants
+# leave zero values out. Every method looks at one group alone, which is what lets
+# aggregate(prior=) redo only the groups that changed.
+_METHODS: dict[str, Callable[[_Groups], np.ndarray]] = {
+    "last": lambda g: g.vals[g.starts + g.sizes - 1].astype(float),
+    "first": lambda g: g.vals[g.starts].astype(float),
+    "min": lambda g: np.minimum.reduceat(g.vals, g.starts).astype(float),
+    "max": lambda g: np.maximum.reduceat(g.vals, g.starts).astype(float),
+    "sum": lambda g: g.sums,
+    "count": lambda g: g.sizes.astype(float),
+    "countflat": _count_nonzero,
+    "truemean": _plain_mean, "mu": _plain_mean, "average": _plain_mean,
+    "mean": _unique_mean, "uniqmean": _unique_mean, "munique": _unique_mean,
+    "muflat": _mean_nonzero,
+    "trimmean": _trimmed_mean, "mutrim": _trimmed_mean,
+    "median": _median,
+    "mode": _mode_each,
+    "binary": _ones, "jolly": _ones, "unary": _ones,
+    "nonzero": _any_nonzero, "unaryflat": _any_nonzero,
+    "triangle": lambda g: g.sums * (g.sums + 1) / 2,
+    "square": lambda g: g.sums * g.sums,
+    "clocky": _clocky,
+    "skatesum": lambda g: np.minimum(g.rsk8, g.sums),
+    "satsum": lambda g: np.minimum(1.0, g.sums), "cap1": lambda g: np.minimum(1.0, g.sums),
+    "sqrt": _sqrt,
+}
+AGGDAY_METHODS = frozenset(_METHODS)
+
+
 def aggregate_values(vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
                      method: str, rsk8: float = 0.0) -> np.ndarray:
-    """The aggday value of each group of same-timestamp values."""
-    ng = len(starts)
-    ends = starts + sizes - 1
-    if ng == 0:
+    """The aggday value of each group of same-timestamp values (rsk8: skatesum's daily cap)."""
+    fn = _METHODS.get(method)
+    if fn is None:
+        raise ValueError(f"unknown aggday {method!r}")
+    if len(starts) == 0:
         return np.zeros(0)
-    if method == "last":
-        return vals[ends].astype(float)
-    if method == "first":
-        return vals[starts].astype(float)
-    if method == "min":
-        return np.minimum.reduceat(vals, starts).astype(float)
-    if method == "max":
-        return np.maximum.reduceat(vals, starts).astype(float)
-    if method in ("jolly", "binary"):
-        return np.ones(ng)
-    if method == "count":
-        return sizes.astype(float)
-    if method in ("nonzero", "unaryflat"):
-        return np.logical_or.reduceat(vals != 0, starts).astype(float)
-    if method in ("truemean", "mu", "average"):
-        return seq_sums(vals, starts, sizes) / sizes
-    if method in ("mean", "uniqmean", "munique"):
-        if _all_single(sizes):
-            return vals.astype(float)
-        gid = _group_ids(sizes)
-        order = np.lexsort((np.arange(len(vals)), vals, gid))
-        sv, sg = vals[order], gid[order]
-        first = np.ones(len(vals), dtype=bool)
-        first[1:] = (sv[1:] != sv[:-1]) | (sg[1:] != sg[:-1])
-        keep = np.zeros(len(vals), dtype=bool)
-        keep[order[first]] = True
-        s, c = _masked_sums(vals[keep], gid[keep], ng)
-        return s / c
-    if method == "median":
-        if _all_single(sizes):
-            return vals.astype(float)
-        sv = _sorted_within(vals, _group_ids(sizes))
-        lo = starts + (sizes - 1) // 2
-        hi = starts + sizes // 2
-        odd = sizes % 2 == 1
-        return np.where(odd, sv[lo], (sv[lo] + sv[hi]) / 2)
-    if method in ("trimmean", "mutrim"):
-        sv = _sorted_within(vals, _group_ids(sizes))
-        k = np.floor(0.1 * sizes).astype(np.int64)
-        return seq_sums(sv, starts + k, sizes - 2 * k) / (sizes - 2 * k)
-    if method == "mode":
-        out = vals[starts].astype(float)
-        for g in np.flatnonzero(sizes > 1):
-            out[g] = _mode(vals[starts[g]:starts[g] + sizes[g]].tolist())
-        return out
-    if method == "clocky":
-        pos = np.arange(len(vals)) - np.repeat(starts, sizes)
-        odd = pos % 2 == 1
-        idx = np.flatnonzero(odd)
-        diffs = vals[idx] - vals[idx - 1]
-        s, _ = _masked_sums(diffs, _group_ids(sizes)[idx], ng)
-        return s
-    if method in _SUM_BASED:
-        s = seq_sums(vals, starts, sizes)
-        if method == "sum":
-            return s
-        if method == "triangle":
-            return s * (s + 1) / 2
-        if method == "square":
-            return s * s
-        if method == "kyshoc":
-            return np.minimum(2600.0, s)
-        if method == "skatesum":
-            return np.minimum(rsk8, s)
-        if method in ("cap1", "satsum"):
-            return np.minimum(1.0, s)
-        with np.errstate(invalid="ignore"):
-            return np.sqrt(s)
-    raise ValueError(f"unknown aggday {method!r}")
+    return fn(_Groups(vals, starts, sizes, rsk8))
 
 
 _TARE = re.compile(r"(?<![\w#@])[#@]TARE(?!\w)")
@@ -214,14 +255,15 @@ def tare_mask(comments: list[str], joined: str | None = None) -> np.ndarray:
 
 
 def apply_tare(vals: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Odometer resets: after each tagged point, add the reading it reset from.
+    """Odometer resets: a tagged reading restarts the count, and the total carries on from there.
 
-    Like Beebrain's odomify, the amount carried over is the previous raw
-    reading, accumulated across resets.
+    As in Beebrain, the tagged point itself continues the previous reading (its
+    own value becomes the new zero), so every later reading gains the previous
+    raw reading minus the tagged one, accumulated across resets.
     """
     if len(vals) < 2 or not mask[1:].any():
         return vals
-    carry = np.where(mask[1:], vals[:-1], 0.0)
+    carry = np.where(mask[1:], vals[:-1] - vals[1:], 0.0)
     out = vals.astype(float, copy=True)
     out[1:] = vals[1:] + np.cumsum(carry)
     return out

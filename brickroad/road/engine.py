@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .aggregate import aggregate, apply_tare, tare_mask
-from .dates import AKH, BDUSK, SECS, SID
+from .dates import AKH, BDUSK, SECS, SID, dayify
 from .errors import RoadError
 from .jsfmt import js_string
 from .params import vet
@@ -149,18 +149,8 @@ def _compute(params: GoalParams, data: Sequence[Datapoint] | DataColumns,
     # ---- road
     segments = build_segments(gp.road, tini, vini, siru)
     road = Road(segments)
-    filled = fill_road(gp.road, tini, vini, siru)
-    if not filled:
-        raise RoadError("Road dial error\\n(There are segments of your yellow brick road\\n"
-                        "that are somehow dated before your road start date!)", gp)
+    filled = _filled_road(gp, siru, dict(tdat=dayify(tdat), numpts=numpts, mean=mean, meandelt=meandelt))
     tfin, vfin, rfin = filled[-1][0], filled[-1][1], filled[-1][2]
-    tlist = [r[0] for r in filled]
-    if any(a > b for a, b in zip(tlist, tlist[1:])):
-        word = "total" if gp.kyoom else "value"
-        raise RoadError(
-            "Road dial error\\n(Your goal date, goal " + word + ", and rate are inconsistent!\\n"
-            "Is your rate positive when you meant negative?\\n"
-            "Or is your goal " + word + " such that the implied goal date is in the past?)", gp)
 
     keep = dt >= tini
     flux = stdflux(road, dt[keep], dv[keep])
@@ -274,6 +264,24 @@ def _hashtags(ts: np.ndarray, cs: list[str]) -> list[tuple[float, str]]:
             for m in _HASHTAG.finditer(c):
                 tags.setdefault(t, {})[m.group(1)] = None
     return [(t, " ".join(d)) for t, d in tags.items()]
+
+
+def _filled_road(gp: GoalParams, siru: float, partial: dict[str, Any]) -> list[tuple[float, float, float, int]]:
+    """The filled road matrix, or Beebrain's road errors (which come after the data was processed)."""
+    filled = fill_road(gp.road, gp.tini, gp.vini, siru)
+    if not filled:
+        raise RoadError("Road dial error\\n(There are segments of your yellow brick road\\n"
+                        "that are somehow dated before your road start date!)", gp, partial)
+    tlist = [r[0] for r in filled]
+    if any(a > b for a, b in zip(tlist, tlist[1:])):
+        word = "total" if gp.kyoom else "value"
+        # the goal's end as filled in, which is what Beebrain echoes with this error
+        ended = replace(gp, tfin=filled[-1][0], vfin=filled[-1][1], rfin=filled[-1][2])
+        raise RoadError(
+            "Dial error\\n(Your goal date, goal " + word + ", and rate are inconsistent!\\n"
+            "Is your rate positive when you meant negative?\\n"
+            "Or is your goal " + word + " such that the implied goal date is in the past?)", ended, partial)
+    return filled
 
 
 class _TimeSet:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dates import SID
+from .dates import SID, daysnap
 from .roadmatrix import Road
 
 _TOL = 1e-15  # relative slack of the "on the line is fine" test
@@ -47,9 +47,14 @@ class Goal:
         return self.yaw * (v - self.road.rdf_many(t)) >= -_TOL * np.abs(v)
 
     def dtf(self, t: float) -> float:
-        """Value of the most recent aggregated point at or before t (0 before any)."""
+        """Value of the most recent aggregated point at or before t.
+
+        Before the first point it is the first point's value: Beebrain's step
+        function has no default there, so "red yesterday" on a goal whose data
+        starts today judges today's value.
+        """
         i = int(np.searchsorted(self.dtf_t, t, side="right")) - 1
-        return 0.0 if i < 0 else float(self.dtf_v[i])
+        return float(self.dtf_v[max(i, 0)])
 
     @property
     def pessimistic(self) -> bool:
@@ -63,7 +68,9 @@ class Goal:
         if t == self.asof and self.point_at_asof:
             return 0.0
         r = self.road.rtf(t) * SID
-        if chop(r) == 0:
+        # Only an exactly flat line gets the fixed PPR (no chop): a line that rounding left
+        # a hair off flat gets twice its tiny rate, next to nothing, as in Beebrain.
+        if r == 0:
             return -self.yaw * 2.0
         return 2 * r
 
@@ -71,7 +78,7 @@ class Goal:
         if not self.ppr_on or not self.pessimistic:
             return np.zeros(len(t))
         r = self.road.rtf_many(t) * SID
-        out = np.where(np.abs(r) < _CHOP, -self.yaw * 2.0, 2 * r)
+        out = np.where(r == 0, -self.yaw * 2.0, 2 * r)
         if self.point_at_asof:
             out = np.where(t == self.asof, 0.0, out)
         return out
@@ -130,7 +137,9 @@ class Goal:
                 x = tlast + float(both[0] + 1) * SID
             else:
                 x = tlast + float(np.count_nonzero(inside)) * SID
-            x = min(x, self.asof, self.tfin)
+            # Beebrain plants the point at the start of the day the walk stopped on, whatever
+            # the time of day of tlast
+            x = min(float(daysnap(x)), self.asof, self.tfin)
         if x in agg_times:
             return None
         return x

@@ -52,7 +52,10 @@ def agg1(method: str, values: list[float], rsk8: float = 0.0) -> float:
     ("unaryflat", [0, -2], 1),
     ("triangle", [1, 2], 6),         # 3*4/2
     ("square", [1, 2], 9),
-    ("kyshoc", [2000, 1000], 2600),
+    ("unary", [0, 0, -3], 1),         # 1 for any datapoints, whatever their values
+    ("countflat", [2, 0, 1, 0], 2),   # "flat": zero values left out
+    ("muflat", [2, 0, 4, 0], 3),
+    ("muflat", [0, 0], 0),            # nothing left: Beebrain's mean of nothing
     ("cap1", [0.5, 0.7], 1),
     ("satsum", [0.25, 0.5], 0.75),
     ("sqrt", [9, 7], 4),
@@ -61,12 +64,22 @@ def test_aggday_method(method: str, values: list[float], expected: float) -> Non
     assert agg1(method, values) == expected
 
 
-def test_every_method_is_covered_by_a_case():
-    covered = {"last", "first", "min", "max", "sum", "count", "jolly", "binary", "truemean", "mu",
-               "average", "mean", "uniqmean", "munique", "median", "mode", "trimmean", "mutrim",
-               "clocky", "nonzero", "unaryflat", "triangle", "square", "kyshoc", "cap1", "satsum",
-               "sqrt", "skatesum"}
-    assert covered == set(AGGDAY_METHODS)
+# The 30 aggday methods Beebrain knows (../shared/golden/road/README.md), no more, no less.
+BEEBRAIN_AGGDAYS = {
+    "sum", "last", "first", "min", "max", "count", "mu", "munique", "mutrim", "median", "mode",
+    "unary", "unaryflat", "triangle", "square", "clocky", "skatesum", "satsum", "sqrt",
+    "countflat", "muflat", "truemean", "average", "uniqmean", "mean", "trimmean", "binary",
+    "jolly", "nonzero", "cap1",
+}
+
+
+def test_the_methods_are_beebrains():
+    assert set(AGGDAY_METHODS) == BEEBRAIN_AGGDAYS
+
+
+def test_a_method_beebrain_dropped_is_refused():
+    with pytest.raises(RoadError, match="aggday"):
+        compute(goal(aggday="kyshoc"), pts((0, 1)))
 
 
 def test_sqrt_of_negative_sum_is_nan():
@@ -121,16 +134,16 @@ def test_tare_tag_matching():
     assert m.tolist() == [False, True, True, False, False, False]
 
 
-def test_tare_carries_the_previous_reading_forward():
-    # odometer reads 10, is reset and reads 3 (13 in all), reset again to 4 (17), then 6 (19)
+def test_tare_makes_the_tagged_reading_the_new_zero():
+    # reads 10, reset to 3 (the total stays 10), tagged again at 4 (still 10), then 6 (12)
     v = apply_tare(np.array([10.0, 3.0, 4.0, 6.0]), np.array([False, True, True, False]))
-    assert v.tolist() == [10, 13, 17, 19]
+    assert v.tolist() == [10, 10, 10, 12]
 
 
 def test_tare_through_compute():
     res = compute(goal(asof=pts((3, 0))[0].t),
                   pts((0, 0), (1, 20), (2, 5, "new book #TARE"), (3, 10)))
-    assert [p.value for p in res.points] == [0, 20, 25, 30]
+    assert [p.value for p in res.points] == [0, 20, 20, 25]
     assert res.tare_times == [pts((2, 0))[0].t]
 
 
@@ -202,3 +215,87 @@ def test_a_prior_that_does_not_fit_is_ignored() -> None:
     joined = aggregate(np.array([0.0, 86400.0]), vals[:2], "sum", True)  # a new point joined its first day
     for prior in (other_method, joined):
         np.testing.assert_array_equal(aggregate(ts, vals, "sum", True, prior=prior).v, fresh.v)
+
+
+# ---- every method against a plain reference written from the golden README's definitions
+
+def _fold(xs: list[float]) -> float:
+    return functools.reduce(lambda a, b: a + b, xs, 0.0)
+
+
+def _mean(xs: list[float]) -> float:
+    return _fold(xs) / len(xs) if xs else 0.0
+
+
+def _dedup(xs: list[float]) -> list[float]:
+    seen: list[float] = []
+    for x in xs:
+        if x not in seen:
+            seen.append(x)
+    return seen
+
+
+def _ref_mode(xs: list[float]) -> float:
+    counts: dict[float, int] = {}
+    best, most = xs[0], 0
+    for x in xs:
+        counts[x] = counts.get(x, 0) + 1
+        if counts[x] > most:
+            best, most = x, counts[x]
+    return best
+
+
+def _ref_median(xs: list[float]) -> float:
+    s, n = sorted(xs), len(xs)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def _ref_trimmean(xs: list[float]) -> float:
+    k = math.floor(0.1 * len(xs))
+    return _mean(sorted(xs)[k:len(xs) - k])
+
+
+def _ref_clocky(xs: list[float]) -> float:
+    return _fold([xs[i] - xs[i - 1] for i in range(1, len(xs), 2)])
+
+
+def _ref_sqrt(xs: list[float]) -> float:
+    s = _fold(xs)
+    return math.sqrt(s) if s >= 0 else math.nan
+
+
+RSK8 = 2.5
+REFERENCE = {
+    "sum": _fold, "last": lambda x: x[-1], "first": lambda x: x[0], "min": min, "max": max,
+    "count": len, "countflat": lambda x: sum(1 for v in x if v != 0),
+    "truemean": _mean, "mu": _mean, "average": _mean,
+    "mean": lambda x: _mean(_dedup(x)), "uniqmean": lambda x: _mean(_dedup(x)),
+    "munique": lambda x: _mean(_dedup(x)), "muflat": lambda x: _mean([v for v in x if v != 0]),
+    "trimmean": _ref_trimmean, "mutrim": _ref_trimmean, "median": _ref_median, "mode": _ref_mode,
+    "unary": lambda x: 1, "binary": lambda x: 1, "jolly": lambda x: 1,
+    "nonzero": lambda x: int(any(v != 0 for v in x)), "unaryflat": lambda x: int(any(v != 0 for v in x)),
+    "triangle": lambda x: _fold(x) * (_fold(x) + 1) / 2, "square": lambda x: _fold(x) ** 2,
+    "clocky": _ref_clocky, "skatesum": lambda x: min(RSK8, _fold(x)),
+    "satsum": lambda x: min(1, _fold(x)), "cap1": lambda x: min(1, _fold(x)), "sqrt": _ref_sqrt,
+}
+
+
+def test_the_reference_covers_every_method() -> None:
+    assert set(REFERENCE) == BEEBRAIN_AGGDAYS
+
+
+@given(
+    method=st.sampled_from(sorted(BEEBRAIN_AGGDAYS)),
+    groups=st.lists(st.lists(st.one_of(st.integers(-3, 3).map(float),
+                                       st.floats(-1e6, 1e6, allow_nan=False)), min_size=1, max_size=25),
+                    min_size=1, max_size=15),
+)
+@settings(max_examples=600, deadline=None)
+def test_every_method_matches_the_reference(method: str, groups: list[list[float]]) -> None:
+    """Small integers make repeats, zeros and ties common; floats make summation order show."""
+    vals = np.array([v for g in groups for v in g], dtype=float)
+    sizes = np.array([len(g) for g in groups], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    got = aggregate_values(vals, starts, sizes, method, RSK8).tolist()
+    want = [float(REFERENCE[method](g)) for g in groups]
+    assert [(x if x == x else "nan") for x in got] == [(x if x == x else "nan") for x in want]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brickroad.road import RoadError, compute
+from brickroad.road.bbjson import _row, data_from_bb, result_stats
+from brickroad.road.params import from_bb
 from brickroad.road.types import DataColumns
 
 from .helpers import day, goal, pts
@@ -56,3 +62,37 @@ def test_vetted_columns_with_a_prior_give_what_a_full_run_gives(kw: dict) -> Non
     for prior in (None, before.aggregated):
         cols = DataColumns(t, v, list(comments), tare=False, vetted=True, prior=prior)
         assert _summary(compute(gp, cols)) == _summary(compute(gp, data))
+
+
+# ---- the bulk .bb reader against the row-by-row one it stands in for
+
+_STAMPS = st.one_of(
+    st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2024, 12, 31)).map(
+        lambda d: d.strftime("%Y%m%d")),
+    st.sampled_from(["2024011", "202401011", "2024-01-01", "20241301", "20240100", "２０２４０１０１",
+                     "0999" + "0101", "2024010a", ""]),
+    st.integers(1_577_836_800, 1_735_600_000),
+    st.floats(1.5e9, 1.8e9),
+    st.booleans(),
+)
+_VALUES = st.one_of(st.integers(-5, 5), st.floats(-1e3, 1e3, allow_nan=False), st.booleans(),
+                    st.sampled_from(["3", None]))
+_COMMENTS = st.one_of(st.sampled_from(["", "x", "#TARE", "a,b"]), st.integers(0, 2))
+
+
+def _outcome(data: object) -> object:
+    gp = from_bb(dict(tini="20200101", vini=0, road=[], tfin="20260101", rfin=1, runits="d",
+                      yaw=1, dir=1, kyoom=True, aggday="sum", asof="20250101"))
+    try:
+        return result_stats(compute(gp, data))  # type: ignore[arg-type]
+    except RoadError as e:
+        return e.message
+
+
+@given(rows=st.lists(st.tuples(_STAMPS, _VALUES, _COMMENTS).map(list), max_size=12), clean=st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_bulk_reading_gives_what_reading_row_by_row_gives(rows: list[list[object]], clean: bool) -> None:
+    if clean:  # mostly well-formed files, so that the bulk path is taken often
+        rows = [r for r in rows if isinstance(r[0], str) and len(r[0]) == 8 and r[0].isascii()
+                and r[0].isdigit() and type(r[1]) in (int, float) and isinstance(r[2], str)]
+    assert _outcome(data_from_bb(rows)) == _outcome([_row(r) for r in rows])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from brickroad.road import RoadError, compute
-from brickroad.road.dates import BDUSK, DIY, SECS, SID, daysnap
+from brickroad.road.dates import BDUSK, DIY, SECS, SID, dayify, daysnap
 from brickroad.road.roadmatrix import Road, build_segments, fill_road
 
 from .helpers import D, T0, day, goal, pts
@@ -96,8 +96,20 @@ def test_pinkzone_covers_the_akrasia_horizon():
 
 
 def test_out_of_order_road_dates_are_an_error():
-    with pytest.raises(RoadError, match="Road dial error"):
+    with pytest.raises(RoadError, match=r"^Dial error\\n\(Your goal date, goal value, and rate"):
         compute(goal(road=[(day(20), None, 1.0), (day(10), None, 1.0)]), pts((0, 0)))
+
+
+def test_a_dial_error_still_reports_the_data_and_the_goal_as_filled_in():
+    """Beebrain checks the road after processing the data, so its error output shows both."""
+    gp = goal(road=[(day(20), None, 1.0), (None, 50.0, 1.0)], tfin=day(30), rfin=1.0)
+    with pytest.raises(RoadError) as err:
+        compute(gp, pts((0, 0), (1, 2), (3, 4)))
+    # daily values 0, 2, 3, 4 once the gap is filled
+    assert err.value.partial == dict(tdat=dayify(day(3)), numpts=3, mean=2.25, meandelt=4 / 3)
+    # rows: day 20 (value 20), then value 50 at 1/day (day 50), then the goal row on day 30 < day 50
+    assert err.value.params.tfin == day(30)
+    assert err.value.params.vfin == pytest.approx(30.0)
 
 
 def test_two_nulls_in_a_row_are_an_error():

@@ -5,7 +5,7 @@ The default goal: red line from 0 at T0 rising 1/day until day 100, MOAR.
 
 from __future__ import annotations
 
-from brickroad.road import compute
+from brickroad.road import Datapoint, compute
 from brickroad.road.dates import BDUSK
 
 from .helpers import day, goal, pts
@@ -111,3 +111,36 @@ def test_dot_colors_follow_days_of_buffer():
     # line 0,1,2,3 on days 0..3; points 0 (on the line: red only if below), 3, 3, 3
     res = compute(goal(asof=day(3)), pts((0, 0), (1, 3), (2, 3), (3, 3)))
     assert [p.color for p in res.points] == ["orange", "green", "blue", "orange"]
+
+
+def test_red_yesterday_before_the_first_point_judges_the_first_value():
+    # the only point is today's 10; yesterday (day 4) the line was at 4 and "yesterday's value"
+    # is that first point's, 10: fine for MOAR, red for a do-less goal on the same line
+    assert not compute(goal(asof=day(5)), pts((5, 10))).loser
+    res = compute(goal(asof=day(5), yaw=-1), pts((5, 10)))
+    assert res.loser and res.sadbrink
+    assert res.safebuf == 0
+
+
+def test_moar_flatline_stops_at_the_start_of_the_day_the_walk_stopped_on():
+    # a point at 06:00 on day 1, value 0, falls off the line at once: two red days in a row
+    # end the walk a day after it, and the flat point goes to that day's midnight
+    six = 6 * 3600
+    res = compute(goal(asof=day(5)), [Datapoint(day(0), 0.0, ""), Datapoint(day(1) + six, 0.0, "")])
+    assert res.flatline is not None and res.flatline.t == day(2)
+    assert res.tcur == day(2)
+    assert res.delta == -2  # 0 against the line's 2 at midnight, not its 2.25 at 06:00
+
+
+def test_ppr_is_the_fixed_two_only_on_an_exactly_flat_line():
+    # do-less, line flat at 10 from day 0 to 20: PPRs of 2 a day (today's too) use the 10 up
+    # in 5 days
+    flat = goal(yaw=-1, road=[(day(20), 10.0, None)], tfin=day(40), rfin=1.0, vini=10.0,
+                kyoom=True, aggday="sum")
+    assert compute(flat, pts((0, 0))).safebuf == 5
+    # a line rising by a hair (1e-9 a day) is not flat: its PPR is twice that, next to nothing,
+    # until day 20, when the line starts rising 1/day and PPRs are 2: 2(x-14) meets 10+(x-15) at
+    # x = 23 days from day 5, where the hairs' sum (3e-8) tips the value over the line (2e-8 up)
+    hair = goal(yaw=-1, road=[(day(20), 10.0 + 20e-9, None)], tfin=day(40), rfin=1.0, vini=10.0,
+                kyoom=True, aggday="sum")
+    assert compute(hair, pts((0, 0))).safebuf == 23

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brickroad.road import compute
+from brickroad.road.dates import SID
 from brickroad.road.stats import gap_fill, mean_and_meandelt, quantile_type1
 
 from .helpers import D, day, goal, pts
@@ -43,3 +46,19 @@ def test_numpts_counts_raw_points_up_to_asof():
     data = pts((0, 0), (1, 1), (1, 2), (2, 3), (9, 4))
     assert compute(goal(asof=day(2)), data).numpts == 4
     assert compute(goal(asof=day(2), plotall=False), data).numpts == 3
+
+
+@given(days=st.lists(st.integers(0, 60), min_size=2, max_size=40, unique=True),
+       shift=st.sampled_from([0.0, 3600.0]), data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_gap_fill_counts_off_aligned_days_as_a_search_would(days: list[int], shift: float,
+                                                            data: st.DataObject) -> None:
+    """Day-aligned points take a counting shortcut; points off the grid are searched; same answer."""
+    t = np.array(sorted(days), dtype=float) * SID + 1.7e9 // SID * SID
+    t[1:] += np.array(data.draw(st.lists(st.sampled_from([0.0, shift]), min_size=len(t) - 1,
+                                         max_size=len(t) - 1)))
+    v = np.array(data.draw(st.lists(st.floats(-1e3, 1e3), min_size=len(t), max_size=len(t))))
+    grid = t[0] + np.arange(int((t[-1] - t[0]) // SID) + 1, dtype=float) * SID
+    i = np.minimum(np.searchsorted(t[1:], grid, side="left"), len(t) - 2)
+    want = v[i] + (v[i + 1] - v[i]) * ((grid - t[i]) / (t[i + 1] - t[i]))
+    np.testing.assert_array_equal(gap_fill(t, v), want)
