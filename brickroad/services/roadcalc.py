@@ -136,7 +136,7 @@ def run_engine(params: dict[str, Any], points: Points) -> tuple[dict[str, Any], 
         res = compute(gp, _columns(points))
     except RoadError as exc:
         gp = exc.params or gp
-        return error_stats(exc.message, gp, gp.asof if gp is not None else None), None
+        return error_stats(exc.message, gp, gp.asof if gp is not None else None, exc.partial), None
     stats = result_stats(res)
     stats.update(summaries(params, stats, tcur_unix=res.tcur))
     return stats, res.aggregated
