@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
+from bench.backends import DEFAULT_PG_URL, on_backends  # noqa: E402
 from brickroad.clock import ManualClock  # noqa: E402
 from brickroad.config import load_settings  # noqa: E402
 from brickroad.jobs.config import JobSettings  # noqa: E402
@@ -36,7 +37,7 @@ from brickroad.jobs.sweeper import sweep_all  # noqa: E402
 from brickroad.services import accounts, days, goals, pointcache, roadcalc  # noqa: E402
 from brickroad.services.context import Context  # noqa: E402
 from brickroad.services.goal_models import Goal  # noqa: E402
-from brickroad.store.db import Database, admin_engine  # noqa: E402
+from brickroad.store.db import Database  # noqa: E402
 from brickroad.store.migrate import upgrade  # noqa: E402
 from brickroad.store.tables import datapoints, users  # noqa: E402
 from brickroad.store.tables import goals as goal_table  # noqa: E402
@@ -145,22 +146,9 @@ def main() -> None:
     ap.add_argument("--goals", type=int, default=2000)
     ap.add_argument("--points", type=int, default=365)
     ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    ap.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    ap.add_argument("--pg-url", default=DEFAULT_PG_URL)
     args = ap.parse_args()
-    if args.backend in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            run(f"sqlite:///{tmp}/bench.sqlite3", args.goals, args.points)
-    if args.backend in ("postgresql", "both"):
-        name = f"brickroad_bench_{uuid.uuid4().hex[:8]}"
-        admin = admin_engine(args.pg_url)
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            run(args.pg_url.rsplit("/", 1)[0] + "/" + name, args.goals, args.points)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    on_backends(args.backend, args.pg_url, lambda url: run(url, args.goals, args.points))
 
 
 if __name__ == "__main__":

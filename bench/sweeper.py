@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
+from bench.backends import DEFAULT_PG_URL, on_backends  # noqa: E402
 from brickroad.clock import ManualClock  # noqa: E402
 from brickroad.config import load_settings  # noqa: E402
 from brickroad.jobs.config import JobSettings  # noqa: E402
@@ -32,7 +33,7 @@ from brickroad.jobs.sweeper import sweep_all  # noqa: E402
 from brickroad.services import accounts, goals, pledges  # noqa: E402
 from brickroad.services.context import Context  # noqa: E402
 from brickroad.store import outbox as outbox_rows  # noqa: E402
-from brickroad.store.db import Database, admin_engine  # noqa: E402
+from brickroad.store.db import Database  # noqa: E402
 from brickroad.store.migrate import upgrade  # noqa: E402
 from brickroad.store.tables import charges, datapoints, users  # noqa: E402
 from brickroad.store.tables import goals as goal_table  # noqa: E402
@@ -130,22 +131,9 @@ def main() -> None:
     ap.add_argument("--goals", type=int, default=100_000)
     ap.add_argument("--due", type=float, default=0.01)
     ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    ap.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    ap.add_argument("--pg-url", default=DEFAULT_PG_URL)
     args = ap.parse_args()
-    if args.backend in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            run(f"sqlite:///{tmp}/bench.sqlite3", args.goals, args.due)
-    if args.backend in ("postgresql", "both"):
-        name = f"brickroad_bench_{uuid.uuid4().hex[:8]}"
-        admin = admin_engine(args.pg_url)
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            run(args.pg_url.rsplit("/", 1)[0] + "/" + name, args.goals, args.due)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    on_backends(args.backend, args.pg_url, lambda url: run(url, args.goals, args.due))
 
 
 if __name__ == "__main__":

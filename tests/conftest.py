@@ -96,8 +96,15 @@ def pg_database() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def ctx(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
+    with test_context(database_url, tmp_path_factory.mktemp("data")) as context:
+        yield context
+
+
+@contextmanager
+def test_context(database_url: str, data_dir: Path) -> Iterator[Context]:
+    """The tests' Context: a migrated database, a ManualClock at START, loopback receivers allowed."""
     settings = load_settings(
-        data_dir=tmp_path_factory.mktemp("data"),
+        data_dir=data_dir,
         database_url=database_url,
         secret=b"test-secret",
         max_body_bytes=1024 * 1024,
@@ -107,8 +114,13 @@ def ctx(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     )
     context = Context(db=Database(database_url), settings=settings, clock=ManualClock(START))
     upgrade(context.db)
-    yield context
-    context.db.dispose()
+    try:
+        yield context
+    finally:
+        context.db.dispose()
+
+
+test_context.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test pytest should collect
 
 
 @pytest.fixture

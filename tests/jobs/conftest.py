@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -44,10 +45,19 @@ class Sink:
 
 @pytest.fixture
 def smtp_sink() -> Iterator[Sink]:
+    with running_sink() as sink:
+        yield sink
+
+
+@contextmanager
+def running_sink() -> Iterator[Sink]:
+    """A real SMTP server on loopback collecting what it receives."""
     from aiosmtpd.controller import Controller
 
     sink = Sink("127.0.0.1", free_port())
     controller = Controller(sink, hostname=sink.host, port=sink.port)
     controller.start()
-    yield sink
-    controller.stop()
+    try:
+        yield sink
+    finally:
+        controller.stop()

@@ -19,17 +19,13 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from brickroad.api.app import create_app
-from brickroad.clock import ManualClock
-from brickroad.config import OutboundPolicy, load_settings, parse_networks
 from brickroad.jobs import outbox as delivery
 from brickroad.jobs.config import JobSettings
 from brickroad.services.context import Context
 from brickroad.store import outbox as outbox_rows
-from brickroad.store.db import Database
-from brickroad.store.migrate import upgrade
 from brickroad.store.tables import goals as goals_table
-from tests.conftest import BACKENDS, START, _require_pg, free_port, pg_database
-from tests.jobs.conftest import Sink, js  # noqa: F401  (fixture reused)
+from tests.conftest import BACKENDS, START, _require_pg, pg_database, test_context
+from tests.jobs.conftest import Sink, js, running_sink  # noqa: F401  (fixture reused)
 from tests.jobs.kit import Receiver
 from tests.scenarios.kit import World
 
@@ -46,14 +42,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 @pytest.fixture(scope="package")
 def ctx(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
-    settings = load_settings(data_dir=tmp_path_factory.mktemp("data"), database_url=database_url,
-                             secret=b"test-secret", max_body_bytes=1024 * 1024, signups_per_hour=10_000,
-                             # The receivers listen on 127.0.0.1; everything else private stays refused.
-                             outbound=OutboundPolicy(allow_networks=parse_networks("127.0.0.1/32")))
-    context = Context(db=Database(database_url), settings=settings, clock=ManualClock(START))
-    upgrade(context.db)
-    yield context
-    context.db.dispose()
+    # Package-wide: all stories share one database per backend.
+    with test_context(database_url, tmp_path_factory.mktemp("data")) as context:
+        yield context
 
 
 @pytest.fixture(scope="package")
@@ -72,13 +63,8 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture(scope="package")
 def smtp_sink() -> Iterator[Sink]:
-    from aiosmtpd.controller import Controller
-
-    sink = Sink("127.0.0.1", free_port())
-    controller = Controller(sink, hostname=sink.host, port=sink.port)
-    controller.start()
-    yield sink
-    controller.stop()
+    with running_sink() as sink:
+        yield sink
 
 
 @pytest.fixture
