@@ -197,7 +197,9 @@ def _schemas() -> dict[str, Any]:
                                 "safebuf": {"type": ["integer", "null"]}, "graph_url": _S, "thumb_url": _S, "svg_url": {"type": ["string", "null"]},
                                 "contract": JSON_OBJ, "road": {"type": "array"}, "roadall": {"type": "array"}, "fullroad": {"type": ["array", "null"]},
                                 "limsum": {"type": ["string", "null"]}, "pledge": _N, "queued": _B, "won": _B, "lost": _B, "frozen": _B,
-                                "datapoints": {"type": "array", "items": _ref("Datapoint")}}},
+                                "datapoints": {"type": "array", "items": _ref("Datapoint")},
+                                "road_error": {"type": "string", "description": "Ours: present only while the road engine "
+                                               "can't compute the goal; losedate is then the last one it computed"}}},
         "Charge": {"type": "object", "properties": {"amount": _N, "id": {}, "note": {"type": ["string", "null"]}, "status": {}, "username": _S}},
         "ChargeEntry": {"type": "object", "description": "A Charge plus when, why and for which goal",
                         "required": ["amount", "id", "note", "status", "username", "created_at", "kind", "slug"],

@@ -11,7 +11,8 @@ then name them by xid too.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -224,11 +225,34 @@ def datapoint_list(call: Call) -> dict[str, Any]:
     return {"datapoints": [point_record(call, p) for p in points]}
 
 
+def _date_fields(fields: dict[str, list[str]]) -> dict[str, list[str]]:
+    """v2 speaks `date`: a complaint about the timestamp or daystamp it became is about `date`."""
+    return {("date" if k in ("timestamp", "daystamp") else k): v for k, v in fields.items()}
+
+
+@contextmanager
+def _about_date(docs: list[Any]) -> Iterator[None]:
+    """Name `date` in the 422s of the documents (one, or create_all's items) that sent one."""
+    try:
+        yield
+    except point_service.CreateAllFailed as exc:
+        for problem in exc.problems:
+            doc = docs[problem["index"]] if len(docs) > problem["index"] else None
+            if isinstance(doc, dict) and "date" in doc:
+                problem["errors"] = _date_fields(problem["errors"])
+        raise
+    except Invalid as exc:
+        if len(docs) == 1 and isinstance(docs[0], dict) and "date" in docs[0]:
+            raise Invalid(_date_fields(exc.fields)) from None
+        raise
+
+
 def datapoint_create(call: Call) -> dict[str, Any]:
     slug = goal_slug(call)
     params = _point_params(call)
     call.by_xid = call.by_xid or "xid" in params
-    point = point_service.create(call.req.ctx, call.user, slug, params, origin="api")
+    with _about_date([call.doc]):
+        point = point_service.create(call.req.ctx, call.user, slug, params, origin="api")
     return {"datapoint": point_record(call, point)}
 
 
@@ -245,7 +269,8 @@ def datapoint_create_all(call: Call) -> dict[str, Any]:
             call.by_xid = call.by_xid or "xid" in item
         converted.append(item)
     compact = as_bool(call.doc["compact"], "compact") if call.doc.get("compact") is not None else False
-    points = point_service.create_all(call.req.ctx, call.user, slug, converted, origin="api")
+    with _about_date(items):
+        points = point_service.create_all(call.req.ctx, call.user, slug, converted, origin="api")
     if compact:  # as v1's compact=true: bulk loaders read only what became of each point
         return {"datapoints": [{**call.ident(p.id, p.xid), "state": p.status} for p in points]}
     return {"datapoints": [point_record(call, p) for p in points]}
@@ -255,7 +280,8 @@ def datapoint_update(call: Call) -> dict[str, Any]:
     slug = goal_slug(call)
     pid = point_id(call, slug)
     params = {k: v for k, v in _point_params(call).items() if k != "xid"}
-    point = point_service.update(call.req.ctx, call.user, slug, pid, params)
+    with _about_date([call.doc]):
+        point = point_service.update(call.req.ctx, call.user, slug, pid, params)
     return {"datapoint": point_record(call, point)}
 
 

@@ -198,6 +198,9 @@ def goal_json(
         "recent_data": recent,
         "dueby": s.get("dueby"),
     }
+    if s.get("error"):
+        # Ours, only while the road engine can't compute the goal (README "Goals that can't be computed").
+        out["road_error"] = s["error"]
     if skinny:
         out = {k: out[k] for k in SKINNY_KEYS}
         out["last_datapoint"] = recent[0] if recent else None

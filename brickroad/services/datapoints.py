@@ -77,9 +77,11 @@ def parse_input(p: dict[str, Any], goal: Goal, tz: str, now: int, require_value:
         value = goal_service.number(value_raw, "value")
         if value is None or isinstance(value_raw, bool):
             raise Invalid("value", "is not a number")
-    ts = goal_service.timestamp(p["timestamp"], "timestamp") if p.get("timestamp") is not None else None
-    if ts is None and p.get("daystamp") is not None:
-        day = days.parse_daystamp(p["daystamp"], "daystamp")
+    ts = None
+    if p.get("timestamp") is not None:
+        ts = goal_service.timestamp(p["timestamp"], "timestamp", tz, goal.deadline)
+    elif p.get("daystamp") is not None:
+        day = goal_service.day_param(p["daystamp"], "daystamp")
     if comment is not None:
         comment = goal_service.text_param(comment, "comment", MAX_COMMENT)
     requestid = p.get("requestid")

@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import orjson
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from brickroad.errors import Invalid, NotFound, Refused
 from brickroad.road import RoadError
-from brickroad.services import days, outbox, pointcache, roadcalc, schedule, xids
+from brickroad.services import days, firstday, outbox, pointcache, roadcalc, schedule, uncomputable, xids
 from brickroad.services.context import Context
 from brickroad.services.goal_models import Datapoint, Goal
 from brickroad.services.memo import Memo
@@ -36,6 +36,12 @@ RUNITS = ("y", "m", "w", "d", "h")
 AKRASIA_DAYS = 7
 DEFAULT_PLEDGE_CAP = 30
 RECENT = 5
+# What the road engine can place and sum (issue 16.6): larger magnitudes overflow its cumulative
+# sums to inf/NaN; days before 1970-01-02 fall on its "no date" 0 or before it.
+MAX_ABS_VALUE = 1e15
+FIRST_DAY = date(1970, 1, 2)
+LAST_DAY = date(2099, 12, 31)
+DAY_RANGE_MESSAGE = "must fall on a day from 1970-01-02 to 2099-12-31 in your timezone"
 
 GOAL_TYPES: dict[str, dict[str, Any]] = {
     # REFERENCE §12; gainer follows the current docs (aggday max).
@@ -165,7 +171,7 @@ def list_goals(ctx: Context, user: User, archived: bool = False, burner: str | N
 
 
 def number(value: Any, field: str, errors: dict[str, list[str]] | None = None) -> float | None:
-    """A finite float, or a 422 on `field` (NaN, infinities and words are all refused)."""
+    """A finite float of at most MAX_ABS_VALUE, or a 422 on `field` (NaN, infinities, huge and words refused)."""
     if isinstance(value, bool):
         problem = "is not a number"
     else:
@@ -174,21 +180,32 @@ def number(value: Any, field: str, errors: dict[str, list[str]] | None = None) -
         except (TypeError, ValueError):
             problem = "is not a number"
         else:
-            if math.isfinite(x):
+            if math.isfinite(x) and abs(x) <= MAX_ABS_VALUE:
                 return x
-            problem = "must be a finite number"
+            problem = f"must be a finite number between -{MAX_ABS_VALUE:g} and {MAX_ABS_VALUE:g}"
     if errors is None:
         raise Invalid(field, problem)
     errors.setdefault(field, []).append(problem)
     return None
 
 
-def timestamp(value: Any, field: str) -> int:
+def timestamp(value: Any, field: str, tz: str, deadline: int = 0) -> int:
+    """Unix seconds, a fraction floored, whose day (in `tz`, shifted by `deadline`) the engine can place."""
     x = number(value, field)
     assert x is not None
-    if not days.MIN_TIMESTAMP <= x <= days.MAX_TIMESTAMP:
-        raise Invalid(field, "must be a unix time between 1970 and 2099")
-    return int(x)
+    t = math.floor(x)
+    # The coarse bound first: datetime can't even convert the largest allowed numbers.
+    if not 0 <= t <= days.BDUSK + days.SID or not FIRST_DAY <= days.day_of(t, tz, deadline) <= LAST_DAY:
+        raise Invalid(field, DAY_RANGE_MESSAGE)
+    return t
+
+
+def day_param(value: Any, field: str) -> date:
+    """A "YYYYMMDD" / "YYYY-MM-DD" day the engine can place (FIRST_DAY to LAST_DAY)."""
+    day = days.parse_daystamp(value, field)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Invalid(field, DAY_RANGE_MESSAGE)
+    return day
 
 
 def bool_param(value: Any, field: str) -> bool:
@@ -237,12 +254,14 @@ def _day(goal: Goal, tz: str, now: int):  # type: ignore[no-untyped-def]
 # ------------------------------------------------------------------ create
 
 
-def _two_of_three(p: dict[str, Any], errors: dict[str, list[str]]) -> tuple[int | None, float | None, float | None]:
+def _two_of_three(
+    p: dict[str, Any], tz: str, errors: dict[str, list[str]]
+) -> tuple[int | None, float | None, float | None]:
     given = {k: p.get(k) for k in ("goaldate", "goalval", "rate") if p.get(k) not in (None, "", "null")}
     goaldate = goalval = rate = None
     if "goaldate" in given:
         try:
-            goaldate = timestamp(given["goaldate"], "goaldate")
+            goaldate = timestamp(given["goaldate"], "goaldate", tz)
         except Invalid as exc:
             errors.update(exc.fields)
     if "goalval" in given:
@@ -267,7 +286,7 @@ def build_new_goal(user: User, p: dict[str, Any], now: int) -> tuple[Goal, float
         errors["gtype"] = ["can't be blank", "you must select a goal type"]
     elif gtype not in GOAL_TYPES:
         errors["gtype"] = [f"'{gtype}' is not a goal type ({', '.join(GOAL_TYPES)})"]
-    goaldate, goalval, rate = _two_of_three(p, errors)
+    goaldate, goalval, rate = _two_of_three(p, user.timezone, errors)
     gunits = str(p.get("gunits") or "")
     if not gunits:
         errors.setdefault("base", []).append("Goal units are required")
@@ -351,7 +370,7 @@ def _custom_flags(p: dict[str, Any], flags: dict[str, Any]) -> None:
 def create(ctx: Context, user: User, p: dict[str, Any], dryrun: bool = False) -> GoalView:
     now = ctx.clock.now()
     goal, initval = build_new_goal(user, p, now)
-    initial = _initial_point(goal, user, initval, now)
+    initial = firstday.initial_point(goal, user.timezone, initval, now)
     if dryrun:
         with ctx.db.read() as conn:
             if goal_rows.slug_exists(conn, user.pk, goal.slug):
@@ -373,15 +392,6 @@ def create(ctx: Context, user: User, p: dict[str, Any], dryrun: bool = False) ->
     except IntegrityError:
         # Two creates raced for one slug; the unique index let one through.
         raise Invalid("slug", "has already been taken") from None
-
-
-def _initial_point(goal: Goal, user: User, value: float, now: int) -> dict[str, Any]:
-    day = days.day_of(now, user.timezone, goal.deadline)
-    return dict(
-        timestamp=days.day_end(day, user.timezone, goal.deadline), daystamp=days.to_daystamp(day),
-        value=value, comment="", requestid=None, origin="nihilo", creator="", is_dummy=False,
-        is_initial=True, urtext=None, created_at=now, updated_at=now,
-    )
 
 
 # ------------------------------------------------------------------ recompute
@@ -409,10 +419,14 @@ def recompute(
         gp.add([(p.id, p.timestamp, p.daystamp, p.value, p.comment) for p in added])
     else:
         gp = pointcache.fetch(conn, goal.id)
-    points = roadcalc.Points(gp.daystamps, gp.values, gp.comments, columns=gp.columns())
+    points, hidden = firstday.engine_points(conn, goal, user.timezone, gp)
     derived = roadcalc.derive(goal, user.timezone, points, now, user.username)
-    gp.aggregated = derived.aggregated
+    # An aggregation of fewer points than the cache holds can't be carried on from.
+    gp.aggregated = None if hidden else derived.aggregated
+    if hidden and "numpts" in derived.stats:
+        derived.stats["numpts"] += hidden  # the initial point is still one of the goal's points
     goal = schedule.after_recompute(conn, goal, _with_derived(goal, derived, now), user.timezone, now)
+    goal = uncomputable.with_daily_check(goal, user.timezone, now)
     stats = dict(goal.stats or {})
     previous = (goal.stats or {}).get("lasttouch")
     stats["lasttouch"] = days.iso_utc(now) if touched else previous
@@ -469,9 +483,9 @@ def parse_roadall(value: Any, tz: str, deadline: int) -> list[list[Any]]:
             raise bad
         try:
             if isinstance(t, str) and (len(t.strip()) == 8 or "-" in t.strip()[1:]):
-                t = days.day_noon(days.parse_daystamp(t, "roadall"), tz)
+                t = days.day_noon(day_param(t, "roadall"), tz)
             elif t is not None:
-                t = timestamp(t, "roadall")
+                t = timestamp(t, "roadall", tz)
             v = number(v, "roadall") if v is not None else None
             r = number(r, "roadall") if r is not None else None
         except Invalid:
@@ -645,7 +659,7 @@ def dial_road(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalVie
     """Change the final segment; the road up to the akrasia horizon stays as it was."""
     now = ctx.clock.now()
     errors: dict[str, list[str]] = {}
-    goaldate, goalval, rate = _two_of_three(p, errors)
+    goaldate, goalval, rate = _two_of_three(p, user.timezone, errors)
     if errors:
         raise Invalid(errors)
     with ctx.db.write() as conn:

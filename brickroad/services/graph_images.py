@@ -23,11 +23,10 @@ from sqlalchemy import Connection, select, update
 
 from brickroad.errors import NotFound
 from brickroad.graph import Graph, render_bb
-from brickroad.services import roadcalc
+from brickroad.services import firstday, pointcache, roadcalc
 from brickroad.services.context import Context
 from brickroad.services.goal_models import Goal
 from brickroad.services.models import User
-from brickroad.store import datapoints as point_rows
 from brickroad.store import goals as goal_rows
 from brickroad.store import tables
 from brickroad.store import users as user_rows
@@ -82,7 +81,8 @@ def _drop_stale(folder: Path, goal_id: int, keep: str) -> None:
 
 def goal_bb(conn: Connection, user: User, goal: Goal, now: int) -> dict[str, Any]:
     """The .bb document the engine sees for this goal (params + data)."""
-    points = roadcalc.Points(*point_rows.engine_columns(conn, goal.id))
+    # The points the goal's own recompute reads, so the graph agrees with its numbers (firstday).
+    points, _hidden = firstday.engine_points(conn, goal, user.timezone, pointcache.fetch(conn, goal.id))
     return roadcalc.bb_input(goal, user.timezone, points, now, yoog=f"{user.username}/{goal.slug}")
 
 

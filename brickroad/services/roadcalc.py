@@ -207,8 +207,9 @@ def _road_row(goal: Goal, stamp: str, v: Any, r: Any, tz: str) -> list[Any]:
 
 def map_stats(goal: Goal, tz: str, points: Points, now: int, s: dict[str, Any]) -> Derived:
     if s.get("error"):
-        # A goal the engine can't draw: gray, no buffer; the error is kept for the UI.
-        return Derived(losedate=None, safebuf=None, stats={"error": s["error"], "numpts": len(points)})
+        # A goal the engine can't draw: gray, no buffer, the error kept for the API and UI. Its last
+        # computed losedate stays, so a derailment already on the calendar still happens on time.
+        return Derived(losedate=goal.losedate, safebuf=None, stats={"error": s["error"], "numpts": len(points)})
     safebuf = int(s["safebuf"])
     losedate = _end(s["tluz"], tz, goal.deadline)
     colorkey, colorhex = color_for(safebuf)

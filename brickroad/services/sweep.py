@@ -24,7 +24,7 @@ from sqlalchemy import Connection
 
 from brickroad.services import derail as derailing
 from brickroad.services import goals as goal_service
-from brickroad.services import days, outbox, schedule, webhooks
+from brickroad.services import days, outbox, schedule, uncomputable, webhooks
 from brickroad.services.context import Context
 from brickroad.services.goal_models import Goal
 from brickroad.services.beeminder_json import goal_json
@@ -123,7 +123,13 @@ def process_in(conn: Connection, user: User, goal: Goal, now: int, base_url: str
         last_call = schedule.last_fetch_at(goal)
         if last_call is not None and last_call <= now <= (goal.losedate or 0):
             outbox.request_autofetch(conn, user, goal, now, key=f"autofetch:{goal.id}:eep:{goal.losedate}")
+    _tell_if_uncomputable(conn, user, goal, now, base_url)
     return out
+
+
+def _tell_if_uncomputable(conn: Connection, user: User, goal: Goal, now: int, base_url: str) -> None:
+    """The daily notice for a goal the engine can't compute (services/uncomputable.py has the rule)."""
+    uncomputable.notify(conn, user, goal, now, lambda g: goal_json(goal_service.view(conn, g), user, base_url, now))
 
 
 def _win(conn: Connection, user: User, goal: Goal, now: int, end: int | None) -> Goal:

@@ -40,6 +40,14 @@ def by_requestid(conn: Connection, goal_id: int, requestid: str) -> RowMapping |
     return conn.execute(stmt).mappings().first()
 
 
+def initial_ids_between(conn: Connection, goal_id: int, lo: int, hi: int) -> list[int]:
+    """Ids of the goal's automatic initial points timestamped lo..hi (an index range, not a scan)."""
+    stmt = select(datapoints.c.id).where(
+        datapoints.c.goal_id == goal_id, datapoints.c.timestamp.between(lo, hi), datapoints.c.is_initial.is_(True)
+    )
+    return [int(r[0]) for r in conn.execute(stmt)]
+
+
 # One parameter for the whole list: Core's expanding IN renders and binds a
 # placeholder per requestid on every call, and create_all asks for up to 5000.
 _BY_REQUESTIDS = {
@@ -62,24 +70,6 @@ def all_for_goal(conn: Connection, goal_id: int) -> list[RowMapping]:
     """Oldest first (timestamp, then id), the order the road engine and `datapoints=true` want."""
     stmt = select(datapoints).where(datapoints.c.goal_id == goal_id)
     return list(conn.execute(stmt.order_by(datapoints.c.timestamp, datapoints.c.id)).mappings())
-
-
-def engine_columns(conn: Connection, goal_id: int) -> tuple[list[str], list[float], list[str]]:
-    """Just what the road engine reads, oldest first, as columns: daystamps, values, comments.
-
-    fetchall() + zip: on a 10k-point goal this is several times faster than
-    iterating Row objects, and it runs on every datapoint write.
-    """
-    stmt = (
-        select(datapoints.c.daystamp, datapoints.c.value, datapoints.c.comment)
-        .where(datapoints.c.goal_id == goal_id)
-        .order_by(datapoints.c.timestamp, datapoints.c.id)
-    )
-    rows = conn.execute(stmt).fetchall()
-    if not rows:
-        return [], [], []
-    stamps, values, comments = zip(*rows)
-    return list(stamps), list(values), list(comments)
 
 
 def newest(conn: Connection, goal_id: int, limit: int) -> list[dict[str, Any]]:
