@@ -27,12 +27,12 @@ def test_create_hustler_returns_every_field_in_order(http, alice, clock):
     assert list(g) == GOAL_KEYS
     assert (g["goal_type"], g["yaw"], g["dir"], g["kyoom"], g["aggday"], g["steppy"]) == ("hustler", 1, 1, True, "sum", True)
     assert (g["goalval"], g["rate"], g["goaldate"]) == (100.0, 1.0, None)
-    # roadall starts at local midnight of today; the initial point is 23:59:59 local today.
+    # roadall starts at local midnight of today; the initial point at the first second of today.
     assert g["roadall"] == [[NY_MIDNIGHT_1123, 0.0, None], [None, 100.0, 1.0]]
     assert g["road"] == []
     first = g["last_datapoint"]
     assert (first["timestamp"], first["daystamp"], first["value"], first["origin"], first["is_initial"], first["creator"]) == (
-        NY_END_1123, "20261123", 0.0, "nihilo", True, "")
+        NY_MIDNIGHT_1123, "20261123", 0.0, "nihilo", True, "")
     assert g["recent_data"] == [first]
     assert g["numpts"] == 1 and g["initval"] == 0 and g["initday"] == NY_NOON_1123
     # At 0 on day one of a 1/day road: today is fine, tomorrow's line (1) is above 0.
@@ -141,8 +141,8 @@ def test_get_with_datapoints_and_emaciated(http, alice, clock):
     create_goal(http, alice.token, "reading")
     http.post("/api/v1/users/me/goals/reading/datapoints.json", data={"auth_token": alice.token, "value": 2})
     g = get_goal(http, alice.token, "reading", datapoints="true")
-    # Oldest timestamp first: the initial point is stamped 23:59:59, after this morning's 2.
-    assert [p["value"] for p in g["datapoints"]] == [2.0, 0.0]
+    # Oldest timestamp first: the initial point is stamped at the day's first second, before this morning's 2.
+    assert [p["value"] for p in g["datapoints"]] == [0.0, 2.0]
     assert list(g)[-1] == "datapoints"
     lean = get_goal(http, alice.token, "reading", emaciated="true")
     assert not {"road", "roadall", "fullroad"} & set(lean) and "datapoints" not in lean

@@ -34,7 +34,7 @@ def test_associations_embed_goals_with_datapoints(http, alice, clock):
         add_point(http, alice.token, "a1", value=v)
     u = me(http, alice.token, associations="true")
     [g] = u["goals"]
-    assert g["slug"] == "a1" and [p["value"] for p in g["datapoints"]] == [1.0, 2.0, 3.0, 0.0]
+    assert g["slug"] == "a1" and [p["value"] for p in g["datapoints"]] == [0.0, 1.0, 2.0, 3.0]
     u = me(http, alice.token, associations="true", datapoints_count=2, emaciated="true")
     [g] = u["goals"]
     assert [p["value"] for p in g["datapoints"]] == [2.0, 3.0]
