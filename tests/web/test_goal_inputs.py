@@ -43,3 +43,17 @@ def test_a_goal_that_cant_be_computed_shows_a_banner(browser: Browser, ctx) -> N
     store_unplaceable_point(ctx, accounts.get_user(ctx, browser.username), "g")
     page = browser.get(path).text
     assert "data-road-error" in page and "can't be computed" in page and "still stands" in page
+
+
+def test_preferences_move_the_goals_with_them(browser: Browser, ctx) -> None:  # type: ignore[no-untyped-def]
+    browser.signup()
+    browser.new_goal("g")
+    user = accounts.get_user(ctx, browser.username)
+    before = goals.get(ctx, user, "g")
+    r = browser.post("/settings/preferences", {"timezone": "Europe/Berlin", "default_deadline": "23:00"},
+                     csrf_from="/settings")
+    assert r.status_code == 303
+    after = goals.get(ctx, user, "g")
+    # The same derail day now ends at 23:00 Berlin time: six hours for the zone and one for the deadline.
+    assert after.deadline == -3600 and before.losedate is not None
+    assert after.losedate == before.losedate - 7 * 3600
