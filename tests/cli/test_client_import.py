@@ -169,3 +169,15 @@ def test_import_stopped_by_the_daily_quota_resumes_later(server: Any, ctx: Any, 
     resumed = cli.run("import", "quota", str(data), "--batch-size", "50")
     assert "already imported" in resumed.stdout and "duplicate" not in resumed.stdout
     assert len(points(server, alice.token, "quota")) == 201
+
+
+def test_rows_the_engine_cant_use_are_named_by_line_and_nothing_is_imported(
+    server: Any, alice: Any, tmp_path: Path
+) -> None:
+    cli = cli_for(server, alice.token, tmp_path)
+    make_goal(server, alice.token, "sane")
+    data = write_csv(tmp_path / "huge.csv", ["2026-11-20,1,ok", "2026-11-21,1e308,too big", "1970-01-01,2,too early"])
+    refused = cli.run("import", "sane", str(data), code=1)
+    assert "line 3: value: must be a finite number between -1e+15 and 1e+15" in refused.stderr
+    assert "line 4: daystamp: must fall on a day from 1970-01-02 to 2099-12-31" in refused.stderr
+    assert len(points(server, alice.token, "sane")) == 1
