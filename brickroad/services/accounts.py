@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
 from brickroad.errors import Conflict, Invalid, NotFound
+from brickroad.services import goals as goal_service
 from brickroad.services import quotas, sessions
 from brickroad.services.context import Context
 from brickroad.services.models import User
@@ -160,7 +161,12 @@ def update_settings(
     default_alertstart: int | None = None,
     default_deadline: int | None = None,
 ) -> User:
-    """PUT /users/{u}: the reminder defaults new goals inherit, and the timezone."""
+    """PUT /users/{u}: the timezone and the reminder defaults; the goals they affect follow at once.
+
+    A new timezone recomputes every active goal (losedates move to the new
+    zone's deadline); goals with `use_defaults` take new default_deadline,
+    default_leadtime and default_alertstart values (goals.follow_user_settings).
+    """
     values: dict[str, object] = {}
     errors: dict[str, list[str]] = {}
     if timezone is not None:
@@ -184,12 +190,16 @@ def update_settings(
         values["default_deadline"] = default_deadline
     if errors:
         raise Invalid(errors)
+    now = ctx.clock.now()
     with ctx.db.write() as conn:
         before = user_rows.by_id(conn, user.pk)
         if values:
-            user_rows.update_user(conn, user.pk, updated_at=ctx.clock.now(), **values)
+            user_rows.update_user(conn, user.pk, updated_at=now, **values)
         row = user_rows.by_id(conn, user.pk)
-    assert row is not None and before is not None
-    if row["timezone"] != before["timezone"] and ctx.settings.quotas_enabled:
-        quotas.for_context(ctx).follow_timezone(user, before["timezone"], row["timezone"])
-    return User.from_row(row)
+        assert before is not None and row is not None
+        updated = User.from_row(row)
+        # In the same transaction: no read may see the new zone or defaults with goals computed for the old.
+        goal_service.follow_user_settings(conn, User.from_row(before), updated, now)
+    if updated.timezone != before["timezone"] and ctx.settings.quotas_enabled:
+        quotas.for_context(ctx).follow_timezone(user, before["timezone"], updated.timezone)
+    return updated

@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 
 from brickroad.services import days, roadcalc
 from brickroad.services.goal_models import Goal
-from brickroad.services.pointcache import GoalPoints, day_starts
+from brickroad.services.pointcache import GoalPoints
 from brickroad.store import datapoints as point_rows
 
 
@@ -34,9 +34,9 @@ def initial_point(goal: Goal, tz: str, value: float, now: int) -> dict[str, Any]
     )
 
 
-def engine_points(conn: Connection, goal: Goal, tz: str, gp: GoalPoints) -> tuple[roadcalc.Points, int]:
+def engine_points(conn: Connection, goal: Goal, gp: GoalPoints) -> tuple[roadcalc.Points, int]:
     """What the engine reads of the goal's points, and how many it doesn't see (0 or 1: the initial one)."""
-    at = _shadowed_initial(conn, goal, tz, gp)
+    at = _shadowed_initial(conn, goal, gp)
     if at is None:
         return roadcalc.Points(gp.daystamps, gp.values, gp.comments, columns=gp.columns()), 0
 
@@ -46,15 +46,24 @@ def engine_points(conn: Connection, goal: Goal, tz: str, gp: GoalPoints) -> tupl
     return roadcalc.Points(without(gp.daystamps), without(gp.values), without(gp.comments)), 1
 
 
-def _shadowed_initial(conn: Connection, goal: Goal, tz: str, gp: GoalPoints) -> int | None:
-    """Where the initial point sits if other points share the first day of a goal that doesn't auto-sum."""
+# Where the initial point lies around the road's start (`initday`, local midnight of the first day):
+# at the first second of that day, which the deadline (-17 h .. +6 h) moves, or at its last second
+# for goals created before this rule. Timestamps don't change with the owner's timezone; days do.
+_NEAR_START = (-61200, 86400 + 21600)
+
+
+def _shadowed_initial(conn: Connection, goal: Goal, gp: GoalPoints) -> int | None:
+    """Where the initial point sits if, in a goal that doesn't auto-sum, other points share its day."""
     if goal.kyoom or len(gp) < 2:
         return None
-    first_day = day_starts([roadcalc.road_stamp(goal.initday, tz)])[0]
-    same_day = np.flatnonzero(gp.t == first_day)
-    if len(same_day) < 2:  # nothing else on the first day: the initial point is the day's only value
+    lo, hi = goal.initday + _NEAR_START[0], goal.initday + _NEAR_START[1]
+    a, b = int(np.searchsorted(gp.ts, lo, side="left")), int(np.searchsorted(gp.ts, hi, side="right"))
+    crowded = [i for i in range(a, b) if _shares_its_day(gp, i)]
+    if not crowded:  # the usual case, decided without a query
         return None
-    ts = gp.ts[same_day]
-    initial = point_rows.initial_ids_between(conn, goal.id, int(ts.min()), int(ts.max()))
-    found = np.flatnonzero(np.isin(gp.ids[same_day], initial))
-    return int(same_day[found[0]]) if len(found) else None
+    initial = set(point_rows.initial_ids_between(conn, goal.id, lo, hi))
+    return next((i for i in crowded if int(gp.ids[i]) in initial), None)
+
+
+def _shares_its_day(gp: GoalPoints, i: int) -> bool:
+    return int(np.count_nonzero(gp.t == gp.t[i])) > 1

@@ -419,7 +419,7 @@ def recompute(
         gp.add([(p.id, p.timestamp, p.daystamp, p.value, p.comment) for p in added])
     else:
         gp = pointcache.fetch(conn, goal.id)
-    points, hidden = firstday.engine_points(conn, goal, user.timezone, gp)
+    points, hidden = firstday.engine_points(conn, goal, gp)
     derived = roadcalc.derive(goal, user.timezone, points, now, user.username)
     # An aggregation of fewer points than the cache holds can't be carried on from.
     gp.aggregated = None if hidden else derived.aggregated
@@ -449,6 +449,36 @@ def save_and_recompute(conn: Connection, user: User, goal: Goal, now: int, **val
     goal = recompute(conn, user, goal, now)
     user_rows.update_user(conn, user.pk, updated_at=now)
     return goal
+
+
+# ------------------------------------------------------------------ following the owner's settings
+
+# Goal setting -> the user default a `use_defaults` goal takes it from.
+DEFAULTS = {"deadline": "default_deadline", "leadtime": "default_leadtime", "alertstart": "default_alertstart"}
+
+
+def follow_user_settings(conn: Connection, before: User, after: User, now: int) -> None:
+    """After the owner's settings change: `use_defaults` goals take the changed defaults, and every
+    active goal is recomputed when the timezone moved (its days and deadlines are local)."""
+    changed = {key: getattr(after, default) for key, default in DEFAULTS.items()
+               if getattr(before, default) != getattr(after, default)}
+    moved = before.timezone != after.timezone
+    if not changed and not moved:
+        return
+    for row in goal_rows.for_user(conn, after.pk, archived=False):
+        goal = load(conn, after, str(row["slug"]), for_update=True)
+        if not schedule.is_active(goal):
+            continue
+        if changed and goal.use_defaults:
+            apply_reminder_settings(conn, after, goal, now, changed)
+        elif moved:
+            recompute(conn, after, goal, now)
+
+
+def apply_reminder_settings(conn: Connection, user: User, goal: Goal, now: int, values: dict[str, int]) -> Goal:
+    """A goal's new deadline / leadtime / alertstart, stored and recomputed (one place for the rules
+    a deadline change obeys)."""
+    return save_and_recompute(conn, user, goal, now, **values)
 
 
 # ------------------------------------------------------------------ update

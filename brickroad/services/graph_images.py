@@ -82,7 +82,7 @@ def _drop_stale(folder: Path, goal_id: int, keep: str) -> None:
 def goal_bb(conn: Connection, user: User, goal: Goal, now: int) -> dict[str, Any]:
     """The .bb document the engine sees for this goal (params + data)."""
     # The points the goal's own recompute reads, so the graph agrees with its numbers (firstday).
-    points, _hidden = firstday.engine_points(conn, goal, user.timezone, pointcache.fetch(conn, goal.id))
+    points, _hidden = firstday.engine_points(conn, goal, pointcache.fetch(conn, goal.id))
     return roadcalc.bb_input(goal, user.timezone, points, now, yoog=f"{user.username}/{goal.slug}")
 
 

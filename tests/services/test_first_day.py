@@ -114,3 +114,15 @@ def test_first_day_rule_holds_when_the_point_cache_carries_on(ctx, clock, make_u
     for key in ("curval", "numpts", "safebuf", "lane", "delta"):
         assert warm.stats.get(key) == cold.stats.get(key), key
     assert warm.stats["curval"] == 901 and warm.stats["numpts"] == 255
+
+
+def test_the_rule_survives_a_move_to_another_timezone(ctx, clock, make_user):
+    """Westward, the road's start falls on the previous local date: the initial point is found anyway."""
+    from brickroad.services import accounts
+
+    alice = make_user()
+    _goal(ctx, alice.user, "gain", "gainer", 90)
+    _enter(ctx, alice.user, "gain", [80, 85])
+    moved = accounts.update_settings(ctx, alice.user, timezone="America/Los_Angeles")
+    g = goals.get(ctx, moved, "gain")
+    assert g.stats["curval"] == 85 and g.stats["numpts"] == 3  # type: ignore[index]
