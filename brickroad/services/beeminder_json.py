@@ -199,7 +199,7 @@ def goal_json(
         "dueby": s.get("dueby"),
     }
     if s.get("error"):
-        # Ours, only while the road engine can't compute the goal (README "Goals that can't be computed").
+        # Ours, only while the road engine can't compute the goal (services/uncomputable.py).
         out["road_error"] = s["error"]
     if skinny:
         out = {k: out[k] for k in SKINNY_KEYS}

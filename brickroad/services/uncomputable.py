@@ -5,7 +5,7 @@ before those checks, an engine bug). Such a goal must not go quiet:
   1. it keeps the last losedate the engine gave it (roadcalc.map_stats), so a
      derailment already on the calendar still happens on time, and it gets no
      new one while it stays broken (nothing to compute it from);
-  2. the sweeper also looks at it once a day, at the owner's `alertstart`, and
+  2. the sweeper also looks at it once a day, at the goal's `alertstart`, and
      tells the owner, by mail and on the goal's callback_url, that it can't be
      computed and why: one notice per local day (the outbox key), until fixed.
 The goal's JSON says so too (`road_error`), and so does its web page.
