@@ -476,9 +476,12 @@ def follow_user_settings(conn: Connection, before: User, after: User, now: int) 
 
 
 def apply_reminder_settings(conn: Connection, user: User, goal: Goal, now: int, values: dict[str, int]) -> Goal:
-    """A goal's new deadline / leadtime / alertstart, stored and recomputed (one place for the rules
-    a deadline change obeys)."""
-    return save_and_recompute(conn, user, goal, now, **values)
+    """A goal's new deadline / leadtime / alertstart, stored and recomputed; a new deadline obeys the
+    rules of a goal PUT (change_deadline: a later one may have to wait for the akrasia horizon)."""
+    changes: dict[str, Any] = {k: v for k, v in values.items() if k != "deadline"}
+    if "deadline" in values:
+        changes.update(change_deadline(conn, user, goal, values["deadline"], now))
+    return save_and_recompute(conn, user, goal, now, **changes)
 
 
 # ------------------------------------------------------------------ update
@@ -626,8 +629,7 @@ def apply_deferred_deadline(conn: Connection, user: User, goal: Goal, now: int) 
 
 def _losedate_as_of(conn: Connection, user: User, goal: Goal, now: int) -> int:
     """The derail moment the goal would have now, computed without storing anything."""
-    gp = pointcache.fetch(conn, goal.id)
-    points = roadcalc.Points(gp.daystamps, gp.values, gp.comments, columns=gp.columns())
+    points, _hidden = firstday.engine_points(conn, goal, pointcache.fetch(conn, goal.id))
     losedate = roadcalc.derive(goal, user.timezone, points, now, user.username).losedate
     return losedate if losedate is not None else days.BDUSK
 

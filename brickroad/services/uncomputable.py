@@ -14,7 +14,7 @@ The goal's JSON says so too (`road_error`), and so does its web page.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -30,16 +30,17 @@ def error_of(goal: Goal) -> str | None:
     return str(error) if error else None
 
 
+def _alert_at(goal: Goal, tz: str, day: date) -> int:
+    """The goal's `alertstart` on a local calendar day."""
+    return days.from_local(datetime.combine(day, time(0)) + timedelta(seconds=goal.alertstart), tz)
+
+
 def next_notice_at(goal: Goal, tz: str, now: int) -> int | None:
     """The first `alertstart` instant after now, for a broken active goal; None otherwise."""
     if error_of(goal) is None or not schedule.is_active(goal):
         return None
     today = days.local_naive(now, tz).date()
-    for k in range(3):  # a DST day can push today's alert time before now; tomorrow's never is
-        t = days.from_local(datetime.combine(today + timedelta(days=k), time(0)) + timedelta(seconds=goal.alertstart), tz)
-        if t > now:
-            return t
-    return None
+    return next(t for t in (_alert_at(goal, tz, today + timedelta(days=k)) for k in range(3)) if t > now)
 
 
 def with_daily_check(goal: Goal, tz: str, now: int) -> Goal:
@@ -56,7 +57,10 @@ def notify(conn: Connection, user: User, goal: Goal, now: int,
     error = error_of(goal)
     if error is None:
         return False
-    day = days.local_naive(now, user.timezone).date().isoformat()
+    today = days.local_naive(now, user.timezone).date()
+    if now < _alert_at(goal, user.timezone, today):
+        return False  # the day's rollover comes first; the notice waits for the alert time
+    day = today.isoformat()
     sent = False
     if goal.callback_url:
         sent |= outbox.enqueue(conn, outbox.WEBHOOK, {"goal": render(goal)}, now=now, url=goal.callback_url,

@@ -10,7 +10,7 @@ import httpx
 
 from brickroad.services import goals
 from brickroad.services.derail import PENDING_KEY
-from tests.api.goalkit import add_point, create_goal, get_goal
+from tests.api.goalkit import DAY, add_point, create_goal, get_goal
 
 
 def _local(tz: str, *args: int) -> int:
@@ -50,6 +50,16 @@ def test_use_defaults_goals_follow_later_default_changes(http, alice, clock):
     own = get_goal(http, alice.token, "own")
     assert (own["deadline"], own["leadtime"], own["alertstart"], own["use_defaults"]) == (0, 2, 34200, False)
     assert own["losedate"] == _local("America/New_York", 2026, 11, 24, 23, 59, 59)
+
+
+def test_a_later_default_deadline_obeys_the_goal_deadline_rule(http, ctx, alice, clock):
+    """Defaults go through the same rule as a goal PUT: a later deadline near a due day waits a week."""
+    create_goal(http, alice.token, "near")
+    clock.advance(DAY)  # past the day it was set up; derails at the end of today (the 24th)
+    losedate = get_goal(http, alice.token, "near")["losedate"]
+    _put_user(http, alice.token, default_deadline=3 * 3600)
+    g = goals.get(ctx, alice.user, "near")
+    assert (g.deadline, g.deadline_next, g.losedate) == (0, 3 * 3600, losedate)
 
 
 def test_a_change_of_one_default_changes_only_that_setting(http, alice, clock):

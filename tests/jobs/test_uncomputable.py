@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from brickroad.api.serialize import goal_json
+from brickroad.services.beeminder_json import goal_json
 from brickroad.jobs.sweeper import sweep_all
 from brickroad.services import charges, datapoints, goals, pledges
 from brickroad.store import datapoints as point_rows
@@ -90,6 +90,11 @@ def test_sweeper_derails_on_the_kept_losedate_and_notifies_daily(ctx, clock, mak
     assert [(c.amount, c.kind) for c in charges.ledger(ctx, user)] == [(5.0, "derail")]
     [d] = derailments(ctx, g)
     assert d["losedate"] == losedate
+    # That day's notice waits for the alert time, and the goal is swept then.
+    assert not [k for _kind, k in notices(ctx, user) if k.endswith("2026-11-25")]
+    assert reload(ctx, user, "doomed").next_check_at == local(NY, 2026, 11, 25, 9, 30)
+    clock.set(local(NY, 2026, 11, 25, 9, 30))
+    sweep_all(ctx, js)
 
     # Still broken afterwards: no new losedate to charge on, but a notice every day, never quiet.
     for day in (26, 27, 28):
