@@ -65,7 +65,7 @@ def notify(conn: Connection, user: User, goal: Goal, now: int,
     if goal.callback_url:
         sent |= outbox.enqueue(conn, outbox.WEBHOOK, {"goal": render(goal)}, now=now, url=goal.callback_url,
                                user_id=user.pk, goal_id=goal.id, event="road_error",
-                               key=f"road_error:{goal.id}:{day}") is not None
+                               key=f"road_error:{goal.id}:{day}", seq="next") is not None
     if user.email:
         kept = "" if goal.losedate is None or goal.losedate >= days.BDUSK else (
             f"Its last deadline, {days.local_naive(goal.losedate, user.timezone):%a %Y-%m-%d %H:%M}, still stands.\n")

@@ -109,7 +109,7 @@ def test_sweeper_derails_on_the_kept_losedate_and_notifies_daily(ctx, clock, mak
     with ctx.db.read() as conn:
         hooks = [r for r in rows.for_user(conn, user.pk, limit=1000) if r["idempotency_key"].startswith("road_error:")]
     body = orjson.loads(hooks[0]["payload"])
-    assert body["goal"]["slug"] == "doomed" and body["goal"]["road_error"]
+    assert body["goal"]["slug"] == "doomed" and body["goal"]["road_error"] and body["seq"] >= 1
 
 
 def test_a_healthy_goal_gets_no_notice(ctx, clock, make_user, js):
