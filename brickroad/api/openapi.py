@@ -100,7 +100,8 @@ def _v1_paths() -> dict[str, Any]:
             "put": _op("Update a goal (PATCH too); goal_type can't change", goal_ok, goal, _body({
                 "title": _S, "yaxis": _S, "tmin": _S, "tmax": _S, "secret": _B, "datapublic": _B,
                 "roadall": {"type": "array", "items": {"type": "array"}}, "datasource": _S, "tags": {"type": "array", "items": _S},
-                "leadtime": _I, "alertstart": _I, "deadline": _I, "use_defaults": _B, "callback_url": _S})),
+                "leadtime": _I, "alertstart": _I, "deadline": _I, "use_defaults": _B, "callback_url": _S,
+                "aggday": {"type": "string", "description": "How a day's datapoints make its value (last, min, mean, …)"}})),
         },
         "/api/v1/users/{username}/goals/{slug}/refresh_graph.json": {
             "get": _op("Queue a graph refresh; bare true/false", _json(_B), goal),

@@ -194,8 +194,9 @@ def timestamp(value: Any, field: str, tz: str, deadline: int = 0) -> int:
     x = number(value, field)
     assert x is not None
     t = math.floor(x)
-    # The coarse bound first: datetime can't even convert the largest allowed numbers.
-    if not 0 <= t <= days.BDUSK + days.SID or not FIRST_DAY <= days.day_of(t, tz, deadline) <= LAST_DAY:
+    if not 0 <= t <= days.BDUSK:  # Beeminder's end of time, 2099-12-31 23:59:59 UTC, in any zone
+        raise Invalid(field, f"must be a unix time from 0 to {days.BDUSK} (2099-12-31 23:59:59 UTC)")
+    if not FIRST_DAY <= days.day_of(t, tz, deadline) <= LAST_DAY:
         raise Invalid(field, DAY_RANGE_MESSAGE)
     return t
 
@@ -362,9 +363,13 @@ def _custom_flags(p: dict[str, Any], flags: dict[str, Any]) -> None:
         if key in p:
             flags[key] = bool_param(p[key], key)
     if "aggday" in p:
-        if str(p["aggday"]) not in AGGDAYS:
-            raise Invalid("aggday", f"must be one of {', '.join(sorted(AGGDAYS))}")
-        flags["aggday"] = str(p["aggday"])
+        flags["aggday"] = aggday_param(p["aggday"])
+
+
+def aggday_param(value: Any) -> str:
+    if str(value) not in AGGDAYS:
+        raise Invalid("aggday", f"must be one of {', '.join(sorted(AGGDAYS))}")
+    return str(value)
 
 
 def create(ctx: Context, user: User, p: dict[str, Any], dryrun: bool = False) -> GoalView:
@@ -553,6 +558,8 @@ def update(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalView:
         for key in ("secret", "datapublic", "use_defaults", "integery", "hhmmformat", "weekends_off"):
             if key in p:
                 values[key] = bool_param(p[key], key)
+        if "aggday" in p:  # how a day's datapoints make its value, as the goal's settings page offers
+            values["aggday"] = aggday_param(p["aggday"])
         if "ephem" in p:
             if bool_param(p["ephem"], "ephem") and not goal.ephem:
                 raise Invalid("ephem", "can only be turned off")

@@ -50,6 +50,9 @@ def test_the_accepted_range_is_1970_01_02_to_2099_12_31_in_the_users_zone(http, 
     # 2099-12-31 23:59:59 UTC is still 2099 in New York but already 2100 in Tokyo.
     last = _local("UTC", 2099, 12, 31, 23, 59, 59)
     assert add_point(http, ny.token, "edge", value=1, timestamp=last)["daystamp"] == "20991231"
+    # Past Beeminder's end of time nothing is accepted, even where the local day is still 2099.
+    _refused(http.post(f"{V1}/goals/edge/datapoints.json",
+                       data={"auth_token": ny.token, "value": 1, "timestamp": last + 1}), "timestamp")
     _refused(http.post(f"{V1}/goals/edge/datapoints.json",
                        data={"auth_token": tokyo.token, "value": 1, "timestamp": last}), "timestamp")
     for stamp, ok in (("19700101", False), ("19700102", True), ("20991231", True), ("21000101", False)):

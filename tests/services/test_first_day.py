@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from brickroad.errors import Invalid
 from brickroad.services import datapoints, goals, graph_images, pointcache
 
 DAY = 86400
@@ -126,3 +127,16 @@ def test_the_rule_survives_a_move_to_another_timezone(ctx, clock, make_user):
     moved = accounts.update_settings(ctx, alice.user, timezone="America/Los_Angeles")
     g = goals.get(ctx, moved, "gain")
     assert g.stats["curval"] == 85 and g.stats["numpts"] == 3  # type: ignore[index]
+
+
+def test_changing_the_aggday_later_still_leaves_the_initial_point_out(ctx, clock, make_user):
+    alice = make_user()
+    _goal(ctx, alice.user, "odo", "biker", 12345)
+    _enter(ctx, alice.user, "odo", [12400, 12450])
+    for aggday, expected in (("first", 12400), ("min", 12400), ("mean", 12425), ("last", 12450)):
+        g = goals.update(ctx, alice.user, "odo", {"aggday": aggday}).goal
+        assert (g.aggday, g.stats["curval"]) == (aggday, expected)  # type: ignore[index]
+    with pytest.raises(Invalid) as refused:
+        goals.update(ctx, alice.user, "odo", {"aggday": "loudest"})
+    assert "aggday" in refused.value.fields
+    assert goals.get(ctx, alice.user, "odo").aggday == "last"
