@@ -13,6 +13,7 @@ of brickroad.
 ``stats_from_bb`` runs a Beebrain .bb dict and returns Beebrain's JSON stats.
 """
 
+from .aggregate import AGGDAY_METHODS
 from .bbjson import error_stats, load_bb, result_stats, stats_from_bb
 from .engine import compute
 from .errors import RoadError
@@ -20,6 +21,7 @@ from .params import from_bb, vet
 from .types import AggPoint, Datapoint, DueRow, GoalParams, RawPoint, RoadResult, Segment
 
 __all__ = [
+    "AGGDAY_METHODS",
     "AggPoint", "Datapoint", "DueRow", "GoalParams", "RawPoint", "RoadError", "RoadResult",
     "Segment", "compute", "error_stats", "from_bb", "load_bb", "result_stats",
     "stats_from_bb", "vet",

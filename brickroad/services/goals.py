@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from brickroad.errors import Invalid, NotFound, Refused
-from brickroad.road import RoadError
+from brickroad.road import AGGDAY_METHODS, RoadError
 from brickroad.services import days, firstday, outbox, pointcache, roadcalc, schedule, uncomputable, xids
 from brickroad.services.context import Context
 from brickroad.services.goal_models import Datapoint, Goal
@@ -54,10 +54,7 @@ GOAL_TYPES: dict[str, dict[str, Any]] = {
     "custom": dict(yaw=1, dir=1, kyoom=False, odom=False, edgy=False, aggday="last", steppy=False, rosy=False, movingav=False, aura=False, noisy=False),
 }
 CUSTOM_BOOLS = ("kyoom", "odom", "edgy", "noisy", "steppy", "rosy", "movingav", "aura")
-AGGDAYS = frozenset(
-    "last first min max truemean uniqmean mean median mode trimmean sum jolly binary nonzero "
-    "triangle square clocky count skatesum cap1".split()
-)
+AGGDAYS = AGGDAY_METHODS  # every method Beebrain knows
 YAXIS_PREFIX = {True: "cumulative total ", False: "current "}
 
 
@@ -560,6 +557,9 @@ def update(ctx: Context, user: User, slug: str, p: dict[str, Any]) -> GoalView:
                 values[key] = bool_param(p[key], key)
         if "aggday" in p:  # how a day's datapoints make its value, as the goal's settings page offers
             values["aggday"] = aggday_param(p["aggday"])
+            if values["aggday"] != goal.aggday and _easier(conn, user, goal, goal.evolve(aggday=values["aggday"]), now):
+                raise Invalid("aggday", f"can't make the goal easier within the {AKRASIA_DAYS}-day akrasia horizon "
+                                        "(it would derail later than it does now)")
         if "ephem" in p:
             if bool_param(p["ephem"], "ephem") and not goal.ephem:
                 raise Invalid("ephem", "can only be turned off")
@@ -617,15 +617,19 @@ def change_deadline(conn: Connection, user: User, goal: Goal, deadline: int, now
     """
     if deadline == goal.deadline:
         return dict(deadline_next=None, deadline_next_at=None)
-    current = goal.losedate if goal.losedate is not None else days.BDUSK
-    horizon = now + AKRASIA_DAYS * days.SID
     tz = user.timezone
     first_day = days.day_of(goal.created_at, tz, goal.deadline) == days.day_of(now, tz, goal.deadline)
-    if (not first_day and current <= horizon
-            and _losedate_as_of(conn, user, goal.evolve(deadline=deadline), now) > current):
-        when = days.next_day_start(horizon, user.timezone, goal.deadline)
+    if not first_day and _easier(conn, user, goal, goal.evolve(deadline=deadline), now):
+        when = days.next_day_start(now + AKRASIA_DAYS * days.SID, tz, goal.deadline)
         return dict(deadline_next=deadline, deadline_next_at=when)
     return dict(deadline=deadline, deadline_next=None, deadline_next_at=None)
+
+
+def _easier(conn: Connection, user: User, goal: Goal, changed: Goal, now: int) -> bool:
+    """Whether a settings change would move a derail moment that is inside the akrasia horizon
+    (or already past) later: what may not happen at once (README, "Deadline changes")."""
+    current = goal.losedate if goal.losedate is not None else days.BDUSK
+    return current <= now + AKRASIA_DAYS * days.SID and _losedate_as_of(conn, user, changed, now) > current
 
 
 def apply_deferred_deadline(conn: Connection, user: User, goal: Goal, now: int) -> Goal:

@@ -167,3 +167,22 @@ def test_a_deadline_change_far_from_any_derailment_applies_at_once(http, ctx, al
     clock.advance(DAY)
     r = http.put("/api/v1/users/me/goals/roomy.json", data={"auth_token": alice.token, "deadline": 21600})
     assert r.status_code == 200 and r.json()["deadline"] == 21600
+
+
+def test_an_aggregation_change_that_would_make_the_goal_easier_is_refused(http, ctx, alice, clock):
+    # Pushups counted by the day's best set (max), two sets of 1 entered on the derail day.
+    create_goal(http, alice.token, "agg", rate=1, goalval=1000)
+    r = http.put("/api/v1/users/me/goals/agg.json", data={"auth_token": alice.token, "aggday": "max"})
+    assert r.status_code == 200 and r.json()["aggday"] == "max"  # no harder or easier yet: applies
+    clock.set(local(NY, 2026, 11, 24, 20))
+    add_point(http, alice.token, "agg", value=1)
+    add_point(http, alice.token, "agg", value=1)
+    before = get_goal(http, alice.token, "agg")
+    # Summing the sets would count 2 and move the derail moment later: not within the horizon.
+    r = http.put("/api/v1/users/me/goals/agg.json", data={"auth_token": alice.token, "aggday": "sum"})
+    assert r.status_code == 422 and "aggday" in r.json()["errors"], r.text
+    after = get_goal(http, alice.token, "agg")
+    assert (after["aggday"], after["losedate"]) == ("max", before["losedate"])
+    # Counting the first set only changes nothing today: it applies.
+    r = http.put("/api/v1/users/me/goals/agg.json", data={"auth_token": alice.token, "aggday": "first"})
+    assert r.status_code == 200 and r.json()["aggday"] == "first"
