@@ -93,7 +93,7 @@ def test_oauth_callbacks_verify_with_the_app_signing_secret_on_its_page(ctx, clo
     try:
         client_id, client_secret, redirect = register(dev, receiver, name=f"Signed {receiver.url[-5:]}")  # type: ignore[arg-type]
         apps_page = dev.get("/settings/apps").text
-        app_secret = page_value(apps_page, r'<code class="app-signing-secret">([^<]+)</code>')
+        app_secret = page_value(apps_page, r'<code class="app-signing-secret[^"]*">([^<]+)</code>')
         r = approve(user, {"client_id": client_id, "redirect_uri": redirect, "response_type": "token"})
         token = parse_qs(urlsplit(r.headers["location"]).query)["access_token"][0]
         client_pk = page_value(user.get("/settings/apps").text, r'/settings/apps/revoke/(\d+)"')
