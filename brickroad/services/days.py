@@ -24,7 +24,6 @@ from brickroad.errors import Invalid
 
 SID = 86400
 BDUSK = 4102444799  # 2099-12-31 23:59:59 UTC, Beeminder's "no end date"
-MIN_TIMESTAMP = 0
 MAX_TIMESTAMP = BDUSK
 
 
