@@ -47,7 +47,8 @@ def seq_sums(vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndar
     if len(starts) == 0:
         return out
     if bool((sizes == 1).all()):  # one value a group (one point a day): 0 + a is a, bar -0
-        return vals[starts] + 0.0
+        # (as many groups as values, one each, in order: the groups are the values themselves)
+        return vals + 0.0 if len(starts) == len(vals) else vals[starts] + 0.0
     if _order_free(vals):
         total = np.concatenate(([0.0], np.cumsum(vals, dtype=float)))
         return total[starts + sizes] - total[starts]
