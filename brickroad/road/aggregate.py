@@ -22,7 +22,10 @@ def group_bounds(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(ts)
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    brk = np.flatnonzero(ts[1:] != ts[:-1]) + 1
+    differs = ts[1:] != ts[:-1]
+    if differs.all():  # every timestamp its own (one point a day): no runs to find
+        return np.arange(n, dtype=np.int64), np.ones(n, dtype=np.int64)
+    brk = np.flatnonzero(differs) + 1
     starts = np.concatenate(([0], brk)).astype(np.int64)
     sizes = np.diff(np.concatenate((starts, [n]))).astype(np.int64)
     return starts, sizes
@@ -44,7 +47,8 @@ def seq_sums(vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndar
     if len(starts) == 0:
         return out
     if bool((sizes == 1).all()):  # one value a group (one point a day): 0 + a is a, bar -0
-        return vals[starts] + 0.0
+        # (as many groups as values, one each, in order: the groups are the values themselves)
+        return vals + 0.0 if len(starts) == len(vals) else vals[starts] + 0.0
     if _order_free(vals):
         total = np.concatenate(([0.0], np.cumsum(vals, dtype=float)))
         return total[starts + sizes] - total[starts]
@@ -99,6 +103,15 @@ class _Groups:
 
     def __init__(self, vals: np.ndarray, starts: np.ndarray, sizes: np.ndarray, rsk8: float) -> None:
         self.vals, self.starts, self.sizes, self.rsk8 = vals, starts, sizes, rsk8
+
+    @cached_property
+    def single(self) -> bool:
+        """Every group one value (one point a day): a pick is the value itself."""
+        return bool((self.sizes == 1).all())
+
+    def pick(self, at: np.ndarray) -> np.ndarray:
+        """One value of each group, by position, as floats (a copy)."""
+        return self.vals.astype(float) if self.single and len(self.vals) == len(self.sizes) else self.vals[at].astype(float)
 
     @cached_property
     def ids(self) -> np.ndarray:
@@ -204,10 +217,10 @@ def _ones(g: _Groups) -> np.ndarray:
 # leave zero values out. Every method looks at one group alone, which is what lets
 # aggregate(prior=) redo only the groups that changed.
 _METHODS: dict[str, Callable[[_Groups], np.ndarray]] = {
-    "last": lambda g: g.vals[g.starts + g.sizes - 1].astype(float),
-    "first": lambda g: g.vals[g.starts].astype(float),
-    "min": lambda g: np.minimum.reduceat(g.vals, g.starts).astype(float),
-    "max": lambda g: np.maximum.reduceat(g.vals, g.starts).astype(float),
+    "last": lambda g: g.pick(g.starts + g.sizes - 1),
+    "first": lambda g: g.pick(g.starts),
+    "min": lambda g: g.pick(g.starts) if g.single else np.minimum.reduceat(g.vals, g.starts).astype(float),
+    "max": lambda g: g.pick(g.starts) if g.single else np.maximum.reduceat(g.vals, g.starts).astype(float),
     "sum": lambda g: g.sums,
     "count": lambda g: g.sizes.astype(float),
     "countflat": _count_nonzero,
@@ -306,7 +319,8 @@ def aggregate(ts: np.ndarray, vals: np.ndarray, method: str, kyoom: bool,
         return _extend(prior, ts, vals)
     starts, sizes = group_bounds(ts)
     ad = aggregate_values(vals, starts, sizes, method, rsk8)
-    return Aggregated(ts[starts], np.cumsum(ad) if kyoom else ad, starts, sizes, vals, method, kyoom, rsk8)
+    t = ts.copy() if len(starts) == len(ts) else ts[starts]  # (a copy: ts may be the caller's)
+    return Aggregated(t, np.cumsum(ad) if kyoom else ad, starts, sizes, vals, method, kyoom, rsk8)
 
 
 def _extends(prior: Aggregated, ts: np.ndarray, method: str, kyoom: bool, rsk8: float) -> bool:

@@ -7,6 +7,7 @@ included, with keys and value conventions as Beebrain writes them.
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Mapping
 from typing import Any, Optional
 
@@ -63,9 +64,28 @@ def _bulk_columns(rows: list[Any]) -> Optional[DataColumns]:
     except (TypeError, ValueError):  # not a row of exactly three items somewhere
         return None
     t = _bulk_daystamps(ts)
-    if t is None or not set(map(type, vs)) <= {int, float}:
+    v = _floats(vs)
+    if t is None or v is None:
         return None
-    return DataColumns(t, np.array(vs, dtype=float), cs, tare="TARE" in text)
+    return DataColumns(t, v, cs, tare="TARE" in text, owned=True)
+
+
+def _floats(xs: list[Any]) -> Optional[np.ndarray]:
+    """Plain ints and floats (no bools, no numpy scalars: the row-by-row path's rule) as a float array, else None."""
+    types = list(map(type, xs))
+    # Counting the usual type is several times cheaper than hashing every type into a set
+    # (list.count tries identity first); a mix of ints and floats takes the set.
+    usual = int if types and types[0] is int else float
+    if types.count(usual) != len(types) and not set(types) <= {int, float}:
+        return None
+    out = np.empty(len(xs))
+    try:
+        # struct packs the numbers as doubles straight into the array, at well under
+        # np.fromiter's per-item cost (same conversion: ints rounded to the nearest float)
+        struct.pack_into(f"={len(xs)}d", out, 0, *xs)
+    except (OverflowError, struct.error):  # an int too big for a float: the row-by-row path refuses it
+        return None
+    return out
 
 
 def _row(r: Any) -> Any:
@@ -76,12 +96,22 @@ def _row(r: Any) -> Any:
     return r
 
 
-_COMMA, _ZERO = ord(","), np.uint8(ord("0"))
+_COMMA = ord(",")
 # Days from 1970 to the first of each month of 1000-2999: a daystamp's day number is then
 # one lookup and an add, instead of the calendar arithmetic for every stamp.
 _FIRST_YEAR, _YEARS = 1000, 2000
 _MONTH_STARTS = days_from_civil_many(np.repeat(np.arange(_FIRST_YEAR, _FIRST_YEAR + _YEARS), 12),
                                      np.tile(np.arange(1, 13), _YEARS), np.ones(12 * _YEARS, dtype=np.int64))
+# The same as unix seconds of the day before the month's first, at index year*12 + month
+# (the slots below year 1000 are never read): a stamp's time is then _MONTH_SECS[y*12+m] + d*SID.
+_MONTH_SECS = np.zeros(12 * (_FIRST_YEAR + _YEARS) + 13)
+_MONTH_SECS[12 * _FIRST_YEAR + 1:12 * (_FIRST_YEAR + _YEARS) + 1] = (_MONTH_STARTS - 1).astype(float) * SID
+_IDX_MIN, _IDX_MAX = 12 * _FIRST_YEAR + 1, 12 * (_FIRST_YEAR + _YEARS)
+# Eight ASCII bytes read as one little-endian integer: masks and constants for all eight at once.
+_U = np.uint64
+_HIGH_NIBBLES, _LOW_NIBBLES = _U(0xF0F0F0F0F0F0F0F0), _U(0x0F0F0F0F0F0F0F0F)
+_ASCII_DIGIT_HIGHS, _SIXES = _U(0x3030303030303030), _U(0x0606060606060606)
+_BYTE = _U(0xFF)
 
 
 def _bulk_daystamps(ts: list[Any]) -> Optional[np.ndarray]:
@@ -89,26 +119,34 @@ def _bulk_daystamps(ts: list[Any]) -> Optional[np.ndarray]:
     try:
         joined = ",".join(ts)
     except TypeError:
-        return np.array(ts, dtype=float) if set(map(type, ts)) <= {int, float} else None
+        return _floats(ts)
     # Every stamp exactly 8 ASCII digits: then the joined text is rows of 8 digits and a comma,
-    # read as a byte matrix at once instead of parsing stamp by stamp.
+    # read at once instead of parsing stamp by stamp: each stamp's 8 bytes as one integer
+    # (first digit in the low byte), straight out of the text (a 9-byte stride).
     raw = (joined + ",").encode()
-    if len(raw) != 9 * len(ts):
+    n = len(ts)
+    if len(raw) != 9 * n or not (np.frombuffer(raw, dtype=np.uint8)[8::9] == _COMMA).all():
         return None
-    grid = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 9)
-    digits = grid[:, :8] - _ZERO  # anything below "0" wraps round to a big number
-    if not ((grid[:, 8] == _COMMA).all() and (digits <= 9).all()):
+    w = np.ndarray((n,), dtype="<u8", buffer=raw, strides=(9,))
+    digits = w & _LOW_NIBBLES
+    # each byte "0".."9": high nibble 3, and the low one at most 9 (adding 6 carries past 15)
+    if not (((w & _HIGH_NIBBLES) == _ASCII_DIGIT_HIGHS).all() and not ((digits + _SIXES) & _HIGH_NIBBLES).any()):
         return None
-    n = digits.astype(np.int32)
-    y = n[:, 0] * 1000 + n[:, 1] * 100 + n[:, 2] * 10 + n[:, 3]
-    m = n[:, 4] * 10 + n[:, 5]
-    d = n[:, 6] * 10 + n[:, 7]
-    if ((m < 1) | (m > 12) | (d < 1) | (d > 31) | (y < _FIRST_YEAR)).any():
+    # pairs of digits: byte 2k becomes the two-digit number of digits 2k and 2k+1 (no carries)
+    pairs = digits * _U(10) + (digits >> _U(8))
+    m = (pairs >> _U(32)) & _BYTE
+    d = (pairs >> _U(48)) & _BYTE
+    ym = (pairs & _BYTE) * _U(1200) + ((pairs >> _U(16)) & _BYTE) * _U(12) + m  # year*12 + month
+    if ((m - _U(1) >= _U(12)) | (d - _U(1) >= _U(31))).any():  # (0 wraps round to a big number)
         return None
-    if (y >= _FIRST_YEAR + _YEARS).any():
-        return days_from_civil_many(y, m, d).astype(float) * SID
+    lo, hi = int(ym.min()), int(ym.max())
+    if lo < _IDX_MIN:
+        return None
+    if hi > _IDX_MAX:
+        y = (ym - m).astype(np.int64) // 12
+        return days_from_civil_many(y, m.astype(np.int64), d.astype(np.int64)).astype(float) * SID
     # (a day past the month's end runs on into the next month, as the arithmetic does)
-    return (_MONTH_STARTS[(y - _FIRST_YEAR) * 12 + m - 1] + (d - 1)).astype(float) * SID
+    return _MONTH_SECS[ym] + d * float(SID)
 
 
 def _jsmul(a: Any, b: Any) -> Any:

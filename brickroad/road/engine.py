@@ -36,10 +36,12 @@ def _columns(data: Sequence[Any] | DataColumns, gp: GoalParams) -> tuple[np.ndar
         if data.vetted:  # the caller vouches for them (see DataColumns): no checks, no copies
             return np.asarray(data.t, dtype=float), np.asarray(data.v, dtype=float), data.comments, \
                 "TARE" if data.tare else ""
-        # Copies: the caller's arrays may be cached (services/pointcache.py) and must never change.
-        ts = np.array(data.t, dtype=float)
-        vs = np.array(data.v, dtype=float)
-        cs = list(data.comments)
+        # Copies, unless the columns are ours to keep: the caller's arrays may be cached
+        # (services/pointcache.py) and must never change.
+        copy = not data.owned
+        ts = np.array(data.t, dtype=float, copy=copy or None)
+        vs = np.array(data.v, dtype=float, copy=copy or None)
+        cs = list(data.comments) if copy else data.comments
         if data.tare is not None and len(ts) == len(vs) == len(cs) and _numbers_fine(ts, vs):
             return ts, vs, cs, "TARE" if data.tare else ""  # all that tare_mask looks for
         if len(ts) == len(vs) == len(cs) and (text := _all_fine(ts, vs, cs)) is not None:
@@ -152,8 +154,8 @@ def _compute(params: GoalParams, data: Sequence[Datapoint] | DataColumns,
     filled = _filled_road(gp, siru, dict(tdat=dayify(tdat), numpts=numpts, mean=mean, meandelt=meandelt))
     tfin, vfin, rfin = filled[-1][0], filled[-1][1], filled[-1][2]
 
-    keep = dt >= tini
-    flux = stdflux(road, dt[keep], dv[keep])
+    first = int(np.searchsorted(dt, tini, side="left"))  # (dt ascends: the points from tini on)
+    flux = stdflux(road, dt[first:], dv[first:])
 
     # ---- flatline: carry the last value forward to today (or the goal date)
     goal = Goal(road=road, yaw=gp.yaw, dir=gp.dir, tini=tini, tfin=tfin, asof=asof,

@@ -102,6 +102,9 @@ def build_segments(rows: Sequence[RoadRow], tini: float, vini: float, siru: floa
     return segs
 
 
+_RUNS_LIMIT = 24  # beyond this many segments under the data, rdf_sorted falls back to rdf_many
+
+
 class Road:
     """Evaluates the red line. At a kink, or a vertical step, the later segment wins."""
 
@@ -136,6 +139,32 @@ class Road:
     def rdf_many(self, t: np.ndarray) -> np.ndarray:
         i = self.seg_indices(t)
         return self._av0[i] + self._aslope[i] * (t - self._at0[i])
+
+    def rdf_sorted(self, t: np.ndarray) -> np.ndarray:
+        """rdf_many for ascending times: each segment evaluated on its run of them.
+
+        The same arithmetic as rdf_many, point for point, without a search and three
+        gathers per point, which dominate when a long data series meets a few segments.
+        """
+        n = len(t)
+        if n == 0:
+            return np.zeros(0)
+        # first point at or after each segment's start: the runs' bounds (the later of
+        # segments starting together gets the points, as in seg_indices)
+        lo = np.searchsorted(t, self._at0, side="left").tolist()
+        lo[0] = 0
+        lo.append(n)
+        runs = [s for s in range(len(lo) - 1) if lo[s] < lo[s + 1]]
+        if len(runs) > _RUNS_LIMIT or any(a > b for a, b in zip(lo, lo[1:])):
+            return self.rdf_many(t)  # (starts out of order only if something upstream is NaN)
+        out = np.empty(n)
+        for s in runs:
+            a, b = lo[s], lo[s + 1]
+            seg = out[a:b]
+            np.subtract(t[a:b], self._at0[s], out=seg)
+            seg *= self._aslope[s]
+            seg += self._av0[s]
+        return out
 
     def rtf_many(self, t: np.ndarray) -> np.ndarray:
         return self._aslope[self.seg_indices(t)]

@@ -13,10 +13,15 @@ _CHOP = 1e-7
 
 
 def seq_total(x: np.ndarray) -> float:
-    """Left-to-right sum (numpy's cumsum is sequential, unlike np.sum)."""
+    """Left-to-right sum 0 + x0 + x1 + ... (numpy's cumsum is sequential, unlike np.sum).
+
+    The cumsum starts from x0 rather than 0: the two runs differ only while every
+    value so far is -0.0 (0 + -0.0 is +0.0), so adding 0.0 at the end gives the
+    fold's result bit for bit, without copying x behind a leading zero.
+    """
     if len(x) == 0:
         return 0.0
-    return float(np.cumsum(np.concatenate(([0.0], x)))[-1])
+    return float(np.cumsum(x)[-1]) + 0.0
 
 
 def gap_fill(t: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -30,6 +35,16 @@ def gap_fill(t: np.ndarray, v: np.ndarray) -> np.ndarray:
     start, end = t[0], t[-1]
     n = int(math.floor((end - start) / SID)) + 1
     grid = start + np.arange(n, dtype=float) * SID
+    if n == len(t) and bool((grid == t).all()):
+        # A point on every day (the usual case for a daily goal): day j lies in the interval
+        # from point j-1 to point j and sits on its right end, so the interpolation weight is
+        # exactly 1 (0 for the first day), and the formula below reduces to this, bit for bit.
+        v = np.asarray(v, dtype=float)
+        d = v[1:] - v[:-1]
+        g = np.empty(n)
+        g[0] = v[0] + d[0] * 0.0
+        np.add(v[:-1], d, out=g[1:])
+        return g
     grid = grid[grid <= end]
     # each grid day belongs to the first interval whose right end is at or after it
     i = np.minimum(_intervals(t, grid), len(t) - 2)
@@ -91,7 +106,7 @@ def stdflux(road: Road, t: np.ndarray, v: np.ndarray) -> float:
     """90% quantile of daily deltas between consecutive points, net of the red line's own change."""
     if len(t) < 2:
         return 0.0
-    r = road.rdf_many(t)
+    r = road.rdf_sorted(t)
     ad = np.abs(v[1:] - v[:-1] - r[1:] + r[:-1]) / (t[1:] - t[:-1]) * SID
     x = float(ad[0]) if len(ad) == 1 else quantile_type1(ad, 0.9)
     return 0.0 if abs(x) < _CHOP else x

@@ -42,6 +42,9 @@ class DataColumns:
     the engine neither checks nor copies them. ``prior``: an earlier result's ``aggregated``,
     from these points as they were before points were added after all but
     that aggregation's last group (``aggregate.aggregate`` redoes that group on).
+    ``owned``: nobody else holds these columns (``bbjson.data_from_bb`` made them for
+    this run), so the engine may use them as they are instead of copying them first;
+    they are still checked.
     """
 
     t: Any
@@ -50,6 +53,7 @@ class DataColumns:
     tare: bool | None = None
     vetted: bool = False
     prior: Optional[Aggregated] = None
+    owned: bool = False
 
     def __len__(self) -> int:
         return len(self.comments)

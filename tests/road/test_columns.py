@@ -70,13 +70,15 @@ _STAMPS = st.one_of(
     st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2024, 12, 31)).map(
         lambda d: d.strftime("%Y%m%d")),
     st.sampled_from(["2024011", "202401011", "2024-01-01", "20241301", "20240100", "２０２４０１０１",
-                     "0999" + "0101", "2024010a", ""]),
+                     "0999" + "0101", "2024010a", "", "20240231", "30000101", "29991231", "10000101",
+                     "2024/101", "2024:101", "20241200", "20240132"]),
     st.integers(1_577_836_800, 1_735_600_000),
+    st.just(10**400),
     st.floats(1.5e9, 1.8e9),
     st.booleans(),
 )
 _VALUES = st.one_of(st.integers(-5, 5), st.floats(-1e3, 1e3, allow_nan=False), st.booleans(),
-                    st.sampled_from(["3", None]))
+                    st.sampled_from(["3", None, 10**400, np.float64(2.5), np.int64(2)]))
 _COMMENTS = st.one_of(st.sampled_from(["", "x", "#TARE", "a,b"]), st.integers(0, 2))
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brickroad.road import RoadError, compute
 from brickroad.road.dates import BDUSK, DIY, SECS, SID, dayify, daysnap
 from brickroad.road.roadmatrix import Road, build_segments, fill_road
+from brickroad.road.types import Segment
 
 from .helpers import D, T0, day, goal, pts
 
@@ -126,3 +132,21 @@ def test_duplicate_middle_row_is_an_error():
     row = (day(10), None, 1.0)
     with pytest.raises(RoadError, match="duplicate row"):
         compute(goal(road=[(day(5), None, 1.0), row, row, (day(30), None, 1.0)]), pts((0, 0)))
+
+
+@given(starts=st.lists(st.one_of(st.integers(-5, 40).map(float), st.floats(-5, 40)), min_size=1, max_size=40),
+       values=st.lists(st.floats(-1e3, 1e3), min_size=40, max_size=40),
+       slopes=st.lists(st.one_of(st.just(0.0), st.floats(-3, 3), st.just(math.inf)), min_size=40, max_size=40),
+       times=st.lists(st.one_of(st.integers(-10, 50).map(float), st.floats(-10, 50)), max_size=80),
+       on_starts=st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_rdf_sorted_is_rdf_many_for_ascending_times(starts: list[float], values: list[float], slopes: list[float],
+                                                    times: list[float], on_starts: bool) -> None:
+    """Segment by segment (few segments) or point by point (many): the same bits either way."""
+    t0 = sorted(starts)
+    road = Road([Segment(a, values[i], a, 0.0, slopes[i]) for i, a in enumerate(t0)])
+    t = np.array(sorted(times + (t0 if on_starts else [])), dtype=float)
+    with np.errstate(all="ignore"):
+        want = road.rdf_many(t) if len(t) else np.zeros(0)
+        got = road.rdf_sorted(t)
+    assert got.tobytes() == want.tobytes()

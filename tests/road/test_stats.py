@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brickroad.road import compute
 from brickroad.road.dates import SID
-from brickroad.road.stats import gap_fill, mean_and_meandelt, quantile_type1
+from brickroad.road.stats import gap_fill, mean_and_meandelt, quantile_type1, seq_total
 
 from .helpers import D, day, goal, pts
 
@@ -62,3 +64,31 @@ def test_gap_fill_counts_off_aligned_days_as_a_search_would(days: list[int], shi
     i = np.minimum(np.searchsorted(t[1:], grid, side="left"), len(t) - 2)
     want = v[i] + (v[i + 1] - v[i]) * ((grid - t[i]) / (t[i + 1] - t[i]))
     np.testing.assert_array_equal(gap_fill(t, v), want)
+
+
+@given(n=st.integers(2, 40), start=st.sampled_from([1.7e9 // SID * SID, 1.7e9 // SID * SID + 3600.0, 0.1, 1e15 + 0.5]),
+       vals=st.lists(st.one_of(st.floats(-1e3, 1e3), st.sampled_from([0.0, -0.0, math.inf, -math.inf, math.nan])),
+                     min_size=40, max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_gap_fill_with_a_point_every_day_is_the_interpolation(n: int, start: float, vals: list[float]) -> None:
+    """The every-day shortcut (weights exactly 0 and 1) against the general formula, bit for bit."""
+    t = start + np.arange(n, dtype=float) * SID
+    v = np.array(vals[:n])
+    grid = t[0] + np.arange(int((t[-1] - t[0]) // SID) + 1, dtype=float) * SID
+    grid = grid[grid <= t[-1]]
+    i = np.minimum(np.searchsorted(t[1:], grid, side="left"), len(t) - 2)
+    with np.errstate(all="ignore"):
+        want = v[i] + (v[i + 1] - v[i]) * ((grid - t[i]) / (t[i + 1] - t[i]))
+        got = gap_fill(t, v)
+    assert got.tobytes() == want.tobytes()
+
+
+@given(st.lists(st.one_of(st.floats(allow_nan=False), st.sampled_from([0.0, -0.0, 1e308, -1e308])), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_seq_total_is_a_left_fold_from_zero(xs: list[float]) -> None:
+    want = 0.0
+    for x in xs:
+        want += x
+    with np.errstate(all="ignore"):
+        got = seq_total(np.array(xs, dtype=float))
+    assert math.copysign(1, got) == math.copysign(1, want) and (got == want or (math.isnan(got) and math.isnan(want)))
