@@ -274,7 +274,7 @@ REFERENCE = {
     "trimmean": _ref_trimmean, "mutrim": _ref_trimmean, "median": _ref_median, "mode": _ref_mode,
     "unary": lambda x: 1, "binary": lambda x: 1, "jolly": lambda x: 1,
     "nonzero": lambda x: int(any(v != 0 for v in x)), "unaryflat": lambda x: int(any(v != 0 for v in x)),
-    "triangle": lambda x: _fold(x) * (_fold(x) + 1) / 2, "square": lambda x: _fold(x) ** 2,
+    "triangle": lambda x: _fold(x) * (_fold(x) + 1) / 2, "square": lambda x: _fold(x) * _fold(x),  # the correctly rounded square (Python's pow can be an ulp off)
     "clocky": _ref_clocky, "skatesum": lambda x: min(RSK8, _fold(x)),
     "satsum": lambda x: min(1, _fold(x)), "cap1": lambda x: min(1, _fold(x)), "sqrt": _ref_sqrt,
 }
