@@ -7,36 +7,14 @@ import base64
 import hashlib
 import re
 import secrets
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
 from tests.web.receiver import Receiver
+from tests.web.test_oauth import alice, dev, receiver  # noqa: F401  (the OAuth tests' fixtures: two browsers, a receiver)
 from tests.web.webkit import Browser
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    yield r
-    r.close()
-
-
-@pytest.fixture
-def dev(server: LiveServer) -> Iterator[Browser]:
-    b = Browser(server.url).signup()
-    yield b
-    b.close()
-
-
-@pytest.fixture
-def alice(server: LiveServer) -> Iterator[Browser]:
-    b = Browser(server.url).signup()
-    yield b
-    b.close()
 
 
 def _register(dev: Browser, receiver: Receiver, implicit: bool = True) -> tuple[str, str, str]:
