@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from brickroad.errors import BadRequest, Invalid, NotAcceptable, NotFound
+from brickroad.errors import BadRequest, Invalid, NotAcceptable
 
 Params = dict[str, Any]
 
@@ -145,18 +145,6 @@ def as_int(value: Any, field: str) -> int:
 
 
 INT64_MAX = 2**63 - 1
-
-
-def path_id(value: str) -> int:
-    """A numeric id from a path: anything that can't be a stored id (not a number, or past
-    64 bits, which the database can't even compare) names nothing, so NotFound."""
-    try:
-        n = int(value)
-    except ValueError:
-        raise NotFound() from None
-    if not 0 < n <= INT64_MAX:
-        raise NotFound()
-    return n
 
 
 def _whole(value: Any, field: str) -> int:

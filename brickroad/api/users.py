@@ -11,7 +11,6 @@ from brickroad.errors import Forbidden, Invalid
 from brickroad.services.beeminder_json import goal_json
 from brickroad.services import accounts
 from brickroad.services import current
-from brickroad.services import goals as goal_service
 from brickroad.services.models import User
 from brickroad.store.ids import public_id
 

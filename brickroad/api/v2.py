@@ -27,7 +27,6 @@ from brickroad.errors import BadRequest, BrickroadError, Invalid, NotFound
 from brickroad.services import charges as charge_service
 from brickroad.services import datapoints as point_service
 from brickroad.services import current
-from brickroad.services import goals as goal_service
 from brickroad.services import quotas
 from brickroad.services.goal_models import Charge, Datapoint, Goal
 from brickroad.services.models import User

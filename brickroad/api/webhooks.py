@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from brickroad.api.endpoint import ApiRequest
-from brickroad.api.params import as_int, path_id
+from brickroad.api.params import as_int
 from brickroad.services import webhooks
 from brickroad.services.webhooks import Delivery, Subscription
+from brickroad.store.ids import parse_pk
 
 
 def _subscription(s: Subscription, with_secret: bool = False) -> dict[str, Any]:
@@ -44,12 +45,12 @@ def create_webhook(req: ApiRequest) -> dict[str, Any]:
 
 def delete_webhook(req: ApiRequest) -> dict[str, Any]:
     user = req.owner(req.path["username"])
-    sub_id = path_id(req.path["sub_id"])
+    sub_id = parse_pk(req.path["sub_id"])
     webhooks.unsubscribe(req.ctx, user, sub_id)
     return {"id": sub_id, "deleted": True}
 
 
 def retry_delivery(req: ApiRequest) -> dict[str, Any]:
     user = req.owner(req.path["username"])
-    delivery_id = path_id(req.path["delivery_id"])
+    delivery_id = parse_pk(req.path["delivery_id"])
     return _delivery(webhooks.retry_delivery(req.ctx, user, delivery_id))

@@ -24,3 +24,16 @@ def parse_id(value: str, max_id: int = MAX_ID) -> int:
     if pk <= 0 or pk > max_id:
         raise NotFound()
     return pk
+
+
+def parse_pk(value: str) -> int:
+    """A decimal key from a path (subscriptions, deliveries, apps): anything that can't be a
+    stored key (not a number, or past 64 bits, which the database can't even compare) names
+    nothing, so NotFound."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise NotFound() from None
+    if not 0 < n <= MAX_BIG_ID:
+        raise NotFound()
+    return n

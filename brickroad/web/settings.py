@@ -6,10 +6,10 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from brickroad.api.params import path_id
-from brickroad.errors import Conflict, Invalid, NotFound
+from brickroad.errors import Conflict, Invalid
 from brickroad.services import accounts, oauth, quotas, sessions, signing, tokens
 from brickroad.services.models import User
+from brickroad.store.ids import parse_pk
 from brickroad.web.core import Web, field_errors, page
 
 APPS = "/settings/apps"
@@ -61,7 +61,7 @@ def api_switch(w: Web) -> Response:
 
 def revoke(w: Web) -> Response:
     user = w.require_user()
-    client_pk = path_id(w.request.path_params["client_pk"])
+    client_pk = parse_pk(w.request.path_params["client_pk"])
     oauth.revoke_app(w.ctx, user, client_pk)  # the deauthorize callback goes out through the outbox
     return w.redirect(APPS, "Access revoked. The app will be told.")
 

@@ -12,7 +12,7 @@ from brickroad.jobs.sweeper import sweep_all
 from brickroad.services import charges, datapoints, goals, pledges
 from brickroad.store import datapoints as point_rows
 from brickroad.store import outbox as rows
-from tests.jobs.kit import DAY, make_goal, reload, set_columns
+from tests.jobs.kit import make_goal, reload, set_columns
 from tests.jobs.test_derailment import derailments, local
 from tests.jobs.test_mail import with_email
 
